@@ -1,0 +1,282 @@
+import type { Clock, TimerHandle } from '../clock/clock.js';
+import { parseOptions } from '../config/parse-options.js';
+import { ConfigError } from '../errors/config-error.js';
+import { TimeoutError } from '../errors/timeout-error.js';
+import { type Disposable, toDisposable } from '../events/disposable.js';
+import type { Admission, ExecuteOptions, Executable } from '../policy/admission.js';
+import { AbortableContext, contextFor } from '../policy/call-context.js';
+import type { ObservablePolicy } from '../policy/observable-policy.js';
+import type { BreakerCommand, BreakerStateHandle, BreakerTicket } from '../store/breaker-state-store.js';
+import { memoryBreakerStateStore } from '../store/memory-breaker-state-store.js';
+import { BreakerEvents, type CallFailed, type CallRejected, type CallSucceeded, type CallTimedOut, type SlowCall } from './events.js';
+import type { CircuitBreakerOptions } from './options.js';
+import { circuitBreakerOptionsSchema, type ResolvedCircuitBreakerOptions } from './options-schema.js';
+import { OutcomeRecorder } from './outcome-recorder.js';
+import { BreakerPermit } from './permit.js';
+import { CircuitRejection, createCircuitOpenError } from './rejection.js';
+import { type CircuitBreakerSnapshot, toSnapshot } from './snapshot.js';
+import type { CircuitBreakerState, CircuitStateName, StateChange } from './state.js';
+
+/**
+ * A circuit breaker: stops calling a failing dependency, then probes it until it recovers.
+ * Build one with {@link circuitBreaker}.
+ */
+export class CircuitBreaker<TFallback = never> implements ObservablePolicy<CircuitBreakerSnapshot> {
+  readonly kind = 'circuit-breaker' as const;
+  readonly name: string;
+  /** Options after parsing: defaults applied, durations in milliseconds, frozen. */
+  readonly options: ResolvedCircuitBreakerOptions;
+  readonly #clock: Clock;
+  readonly #handle: BreakerStateHandle;
+  readonly #events = new BreakerEvents();
+  readonly #recorder: OutcomeRecorder;
+  readonly #timeoutMs: number | undefined;
+  readonly #fallback: ((error: unknown) => TFallback | PromiseLike<TFallback>) | undefined;
+  readonly #timers = new Set<TimerHandle>();
+  #override: { command: BreakerCommand; holders: number } | undefined;
+
+  constructor(options: CircuitBreakerOptions<TFallback>) {
+    this.options = parseOptions('circuitBreaker', circuitBreakerOptionsSchema, options);
+    const resolved = this.options;
+    this.name = resolved.name;
+    this.#clock = resolved.clock;
+    this.#timeoutMs = resolved.timeout;
+    this.#fallback = resolved.fallback as ((error: unknown) => TFallback | PromiseLike<TFallback>) | undefined;
+    this.#handle = (resolved.store ?? memoryBreakerStateStore).bindBreaker({
+      spec: resolved,
+      clock: resolved.clock,
+      onStateChange: (change) => this.#onStateChange(change),
+    });
+    this.#recorder = new OutcomeRecorder(resolved, this.#handle, this.#events);
+    if (resolved.initialState !== undefined && !this.#handle.restore(resolved.initialState as CircuitBreakerState)) {
+      throw new ConfigError([
+        {
+          path: 'circuitBreaker.initialState',
+          message: 'expected state saved by toJSON() of a breaker with the same trip conditions',
+          received: resolved.initialState,
+        },
+      ]);
+    }
+  }
+
+  /** The current state. */
+  get state(): CircuitStateName {
+    return this.#handle.view().state;
+  }
+
+  /**
+   * Asks to run one call. Returns a {@link Permit} to settle when the call ends, or a rejection.
+   * Synchronous with the in-process store; a shared store may need a round trip to lease a probe,
+   * so `await` the result to stay store-agnostic.
+   */
+  acquire(): Admission | Promise<Admission> {
+    const ticket = this.#handle.admit();
+    if (ticket instanceof Promise) return ticket.then((resolved) => this.#admission(resolved));
+    return this.#admission(ticket);
+  }
+
+  /**
+   * Runs `fn` through the breaker. Rejects with {@link CircuitOpenError} (or answers with the
+   * fallback) when the breaker turns the call away.
+   */
+  execute<T>(fn: Executable<T>, options?: ExecuteOptions): Promise<T | TFallback> {
+    const ticket = this.#handle.admit();
+    if (ticket === null) return this.#reject();
+    if (ticket instanceof Promise) {
+      return ticket.then((resolved) => (resolved === null ? this.#reject() : this.#run(resolved, fn, options)));
+    }
+    return this.#run(ticket, fn, options);
+  }
+
+  /** Subscribes to state changes. */
+  onStateChange(listener: (change: StateChange) => void): Disposable {
+    return this.#events.stateChange.subscribe(listener);
+  }
+  /** Subscribes to calls counted as successes. */
+  onSuccess(listener: (event: CallSucceeded) => void): Disposable {
+    return this.#events.success.subscribe(listener);
+  }
+  /** Subscribes to calls counted as failures. */
+  onFailure(listener: (event: CallFailed) => void): Disposable {
+    return this.#events.failure.subscribe(listener);
+  }
+  /** Subscribes to slow calls (needs `trip.slowCallRate`). */
+  onSlowCall(listener: (event: SlowCall) => void): Disposable {
+    return this.#events.slowCall.subscribe(listener);
+  }
+  /** Subscribes to rejected calls. */
+  onReject(listener: (event: CallRejected) => void): Disposable {
+    return this.#events.reject.subscribe(listener);
+  }
+  /** Subscribes to calls that passed `timeout`. */
+  onTimeout(listener: (event: CallTimedOut) => void): Disposable {
+    return this.#events.timeout.subscribe(listener);
+  }
+
+  /** Figures at this instant. */
+  snapshot(): CircuitBreakerSnapshot {
+    const view = this.#handle.view();
+    const admitsNow = view.state === 'closed' || view.state === 'disabled' || view.state === 'metrics-only';
+    const retryAfterMs = admitsNow ? 0 : this.#handle.rejection().retryAfterMs;
+    return toSnapshot(this.name, view, this.#clock.now(), retryAfterMs);
+  }
+
+  /** Closes the breaker and clears its counts, ending any isolation, disabling or metrics-only mode. */
+  reset(): void {
+    this.#override = undefined;
+    this.#handle.command('reset');
+  }
+
+  /** Forces the breaker open until every isolation returned here is disposed. */
+  isolate(): Disposable {
+    return this.#hold('isolate');
+  }
+
+  /** Lets every call through and records nothing until disposed (or `reset()`). */
+  disable(): Disposable {
+    return this.#hold('disable');
+  }
+
+  /** Records and reports but never rejects, until disposed (or `reset()`). */
+  metricsOnly(): Disposable {
+    return this.#hold('metrics-only');
+  }
+
+  /** The state as plain JSON, for `initialState` or {@link CircuitBreaker.restore}. */
+  toJSON(): CircuitBreakerState {
+    return this.#handle.toJSON();
+  }
+
+  /** Replaces the state with saved state; throws {@link ConfigError} when it does not fit. */
+  restore(state: CircuitBreakerState): void {
+    if (!this.#handle.restore(state)) {
+      throw new ConfigError([
+        { path: 'circuitBreaker.restore', message: 'expected state saved by toJSON() of a breaker with the same trip conditions', received: state },
+      ]);
+    }
+    this.#override = undefined;
+  }
+
+  /** Clears timers of in-flight timeouts and every subscription; the breaker keeps no other timer. */
+  close(): void {
+    for (const timer of this.#timers) this.#clock.clearTimeout(timer);
+    this.#timers.clear();
+    this.#events.clear();
+    this.#handle.close();
+  }
+
+  #admission(ticket: BreakerTicket | null): Admission {
+    if (ticket === null) {
+      const { reason, retryAfterMs } = this.#handle.rejection();
+      this.#emitReject(reason, retryAfterMs);
+      return new CircuitRejection(this.name, reason, retryAfterMs);
+    }
+    return new BreakerPermit(this.name, this.#recorder, ticket, this.#recorder.start());
+  }
+
+  async #run<T>(ticket: BreakerTicket, fn: Executable<T>, options: ExecuteOptions | undefined): Promise<T | TFallback> {
+    const signal = options?.signal;
+    if (signal?.aborted) {
+      this.#recorder.release(ticket);
+      throw signal.reason;
+    }
+    const startedAt = this.#recorder.start();
+    let result: T;
+    try {
+      result = this.#timeoutMs === undefined ? await fn(contextFor(signal)) : await this.#runWithTimeout(fn, signal, this.#timeoutMs);
+    } catch (error) {
+      // The caller gave up: that says nothing about the dependency, so the slot is released.
+      if (signal?.aborted && !(error instanceof TimeoutError)) this.#recorder.release(ticket);
+      else this.#recorder.failure(ticket, startedAt, error);
+      if (this.#fallback !== undefined) return this.#fallback(error);
+      throw error;
+    }
+    this.#recorder.success(ticket, startedAt, result);
+    return result;
+  }
+
+  /** Aggressive timeout: rejects at the deadline even if `fn` ignores its signal, and aborts the signal. */
+  #runWithTimeout<T>(fn: Executable<T>, signal: AbortSignal | undefined, timeoutMs: number): Promise<T> {
+    const context = new AbortableContext(signal);
+    return new Promise<T>((resolve, reject) => {
+      const timer = this.#clock.setTimeout(() => {
+        this.#timers.delete(timer);
+        const error = new TimeoutError(this.name, timeoutMs);
+        context.abort(error);
+        if (this.#events.timeout.hasListeners) this.#events.timeout.emit({ breaker: this.name, timeoutMs });
+        reject(error);
+      }, timeoutMs);
+      this.#timers.add(timer);
+      const done = (): void => {
+        this.#clock.clearTimeout(timer);
+        this.#timers.delete(timer);
+        context.dispose();
+      };
+      try {
+        Promise.resolve(fn(context)).then(
+          (value) => (done(), resolve(value)),
+          (error: unknown) => (done(), reject(error)),
+        );
+      } catch (error) {
+        done();
+        reject(error);
+      }
+    });
+  }
+
+  #reject(): Promise<TFallback> {
+    const { reason, retryAfterMs } = this.#handle.rejection();
+    this.#emitReject(reason, retryAfterMs);
+    const error = createCircuitOpenError(this.name, reason, retryAfterMs);
+    const fallback = this.#fallback;
+    if (fallback === undefined) return Promise.reject(error);
+    return new Promise<TFallback>((resolve) => resolve(fallback(error)));
+  }
+
+  #emitReject(reason: CallRejected['reason'], retryAfterMs: number): void {
+    if (this.#events.reject.hasListeners) this.#events.reject.emit({ breaker: this.name, reason, retryAfterMs });
+  }
+
+  #hold(command: Exclude<BreakerCommand, 'reset'>): Disposable {
+    if (this.#override?.command !== command) {
+      this.#override = { command, holders: 0 };
+      this.#handle.command(command);
+    }
+    const override = this.#override;
+    override.holders++;
+    return toDisposable(() => {
+      // A later reset() or a different command has already replaced this override.
+      if (this.#override !== override || --override.holders > 0) return;
+      this.#override = undefined;
+      this.#handle.command('reset');
+    });
+  }
+
+  #onStateChange(change: StateChange): void {
+    if (this.#events.stateChange.hasListeners) this.#events.stateChange.emit(change);
+  }
+}
+
+/**
+ * Builds a {@link CircuitBreaker}. Options are validated once, here: a bad option throws
+ * {@link ConfigError} naming it and the value received.
+ *
+ * @example
+ * ```ts
+ * import { circuitBreaker } from '@breakwater/core';
+ *
+ * const payments = circuitBreaker({
+ *   name: 'payments',
+ *   trip: { consecutiveFailures: 5, failureRate: { threshold: 0.5, minimumCalls: 20, window: { type: 'time', duration: '30s' } } },
+ *   recoveryTimeout: '10s',
+ *   backoff: { multiplier: 2, maxRecoveryTimeout: '2m' },
+ *   maxProbes: 2,
+ *   timeout: '2s',
+ * });
+ *
+ * const receipt = await payments.execute(({ signal }) => fetch(url, { signal }));
+ * ```
+ */
+export function circuitBreaker<TFallback = never>(options: CircuitBreakerOptions<TFallback>): CircuitBreaker<TFallback> {
+  return new CircuitBreaker(options);
+}

@@ -1,0 +1,100 @@
+import type { Clock } from '../clock/clock.js';
+import type { BreakerStateHandle, BreakerTicket } from '../store/breaker-state-store.js';
+import type { BreakerEvents } from './events.js';
+import type { ResolvedCircuitBreakerOptions } from './options-schema.js';
+import { Outcome, type OutcomeFlags } from './outcome.js';
+
+/**
+ * Classifies how a call ended and settles its ticket: the one place shared by permits and `execute`.
+ * Time is read only when something needs it (slow-call detection, or a listener wanting durations).
+ */
+export class OutcomeRecorder {
+  readonly #name: string;
+  readonly #handle: BreakerStateHandle;
+  readonly #events: BreakerEvents;
+  readonly #clock: Clock;
+  readonly #slowCallMs: number | undefined;
+  readonly #isFailure: ((error: unknown) => boolean) | undefined;
+  readonly #isIgnored: ((error: unknown) => boolean) | undefined;
+  readonly #isResultFailure: ((result: unknown) => boolean) | undefined;
+
+  constructor(options: ResolvedCircuitBreakerOptions, handle: BreakerStateHandle, events: BreakerEvents) {
+    this.#name = options.name;
+    this.#handle = handle;
+    this.#events = events;
+    this.#clock = options.clock;
+    this.#slowCallMs = options.trip.slowCallRate?.slowCallDuration;
+    this.#isFailure = options.isFailure;
+    this.#isIgnored = options.isIgnored;
+    this.#isResultFailure = options.isResultFailure;
+  }
+
+  /** Start time for a new call, or NaN when nothing will need its duration. */
+  start(): number {
+    return this.#slowCallMs !== undefined || this.#events.wantsDurations ? this.#clock.now() : Number.NaN;
+  }
+
+  success(ticket: BreakerTicket, startedAt: number, result: unknown): void {
+    if (this.#isResultFailure !== undefined && this.#resultFails(result)) {
+      this.#failed(ticket, startedAt, result);
+      return;
+    }
+    this.#succeeded(ticket, startedAt);
+  }
+
+  failure(ticket: BreakerTicket, startedAt: number, error: unknown): void {
+    if (this.#isIgnored !== undefined && this.#test(this.#isIgnored, error, false)) {
+      this.#handle.settle(ticket, 'release', Outcome.Success);
+      return;
+    }
+    if (this.#isFailure !== undefined && !this.#test(this.#isFailure, error, true)) {
+      this.#succeeded(ticket, startedAt);
+      return;
+    }
+    this.#failed(ticket, startedAt, error);
+  }
+
+  release(ticket: BreakerTicket): void {
+    this.#handle.settle(ticket, 'release', Outcome.Success);
+  }
+
+  #succeeded(ticket: BreakerTicket, startedAt: number): void {
+    if (startedAt !== startedAt) {
+      // NaN: nobody needs the duration, the common fast path.
+      this.#handle.settle(ticket, 'success', Outcome.Success);
+      return;
+    }
+    const durationMs = this.#clock.now() - startedAt;
+    const flags = this.#slowFlag(durationMs);
+    this.#handle.settle(ticket, 'success', flags);
+    if (this.#events.success.hasListeners) this.#events.success.emit({ breaker: this.#name, durationMs });
+  }
+
+  #failed(ticket: BreakerTicket, startedAt: number, error: unknown): void {
+    const durationMs = startedAt === startedAt ? this.#clock.now() - startedAt : Number.NaN;
+    this.#handle.settle(ticket, 'failure', Outcome.Failure | this.#slowFlag(durationMs));
+    if (this.#events.failure.hasListeners) this.#events.failure.emit({ breaker: this.#name, error, durationMs });
+  }
+
+  #slowFlag(durationMs: number): OutcomeFlags {
+    const thresholdMs = this.#slowCallMs;
+    if (thresholdMs === undefined || !(durationMs >= thresholdMs)) return Outcome.Success;
+    if (this.#events.slowCall.hasListeners) {
+      this.#events.slowCall.emit({ breaker: this.#name, durationMs, slowCallDurationMs: thresholdMs });
+    }
+    return Outcome.Slow;
+  }
+
+  #resultFails(result: unknown): boolean {
+    return this.#test(this.#isResultFailure as (value: unknown) => boolean, result, true);
+  }
+
+  /** Runs a user predicate; one that throws decides `onThrow` rather than breaking the settlement. */
+  #test(predicate: (value: unknown) => boolean, value: unknown, onThrow: boolean): boolean {
+    try {
+      return predicate(value) === true;
+    } catch {
+      return onThrow;
+    }
+  }
+}

@@ -1,0 +1,12 @@
+import type { OutcomeFlags, WindowFigures } from '../outcome.js';
+
+/** A sliding record of outcomes: the last N calls, or the calls of the last T milliseconds. */
+export interface OutcomeWindow {
+  readonly needsTime: boolean;
+  record(flags: OutcomeFlags, nowMs: number): void;
+  /** Counts currently in the window (time windows first drop what has aged out). */
+  figures(nowMs: number): WindowFigures;
+  reset(): void;
+  toJSON(): number[];
+  restore(data: readonly number[]): boolean;
+}

@@ -1,0 +1,47 @@
+import type { z } from 'zod';
+import { ConfigError, type ConfigIssue } from '../errors/config-error.js';
+
+/**
+ * Parses options once with a zod schema, throwing a {@link ConfigError} that names every offending
+ * path (prefixed with `root`, the factory name) and the value received there. The result is
+ * deep-frozen: resolved options never change after construction.
+ */
+export function parseOptions<S extends z.ZodType>(root: string, schema: S, input: unknown): Readonly<z.output<S>> {
+  const result = schema.safeParse(input);
+  if (result.success) return deepFreeze(result.data);
+  const issues: ConfigIssue[] = result.error.issues.map((issue) => toConfigIssue(root, issue, input));
+  throw new ConfigError(issues);
+}
+
+function toConfigIssue(root: string, issue: z.core.$ZodIssue, input: unknown): ConfigIssue {
+  const path = issue.path.filter((key): key is string | number => typeof key !== 'symbol');
+  return {
+    path: [root, ...path].join('.'),
+    message: humanMessage(issue),
+    received: valueAt(input, path),
+  };
+}
+
+function humanMessage(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'unrecognized_keys') return `unknown option${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`;
+  if (issue.code === 'invalid_type') return `expected ${issue.expected}`;
+  return issue.message.replace(/^Invalid input: /, '');
+}
+
+function valueAt(input: unknown, path: readonly (string | number)[]): unknown {
+  let value = input;
+  for (const key of path) {
+    if (typeof value !== 'object' || value === null) return undefined;
+    value = (value as Record<string | number, unknown>)[key];
+  }
+  return value;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
+  // Only plain data is frozen: stores, clocks and other injected objects stay as the caller made them.
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== Array.prototype && proto !== null) return value;
+  for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
+  return Object.freeze(value);
+}

@@ -1,0 +1,27 @@
+import { BreakwaterError } from './breakwater-error.js';
+import { ErrorCode } from './codes.js';
+
+/** Why a breaker turned a call away. */
+export type CircuitRejectionReason = 'open' | 'isolated' | 'half-open-full';
+
+/**
+ * A circuit breaker rejected the call without running it.
+ *
+ * @example
+ * ```ts
+ * catch (error) {
+ *   if (error instanceof CircuitOpenError) res.set('Retry-After', String(Math.ceil(error.retryAfterMs / 1000)));
+ * }
+ * ```
+ */
+export class CircuitOpenError extends BreakwaterError {
+  /** Milliseconds until the breaker will admit a probe (0 when a probe slot may free at any time). */
+  readonly retryAfterMs: number;
+  readonly reason: CircuitRejectionReason;
+
+  constructor(policy: string, reason: CircuitRejectionReason, retryAfterMs: number) {
+    super(ErrorCode.CircuitOpen, `Circuit breaker "${policy}" is ${reason}; retry in ${retryAfterMs} ms`, { policy });
+    this.reason = reason;
+    this.retryAfterMs = retryAfterMs;
+  }
+}

@@ -1,0 +1,17 @@
+import { BreakwaterError } from './breakwater-error.js';
+import { ErrorCode } from './codes.js';
+
+/**
+ * A registry already holds a different policy under this name.
+ *
+ * @example
+ * ```ts
+ * registry.register(circuitBreaker({ name: 'db' }));
+ * registry.register(circuitBreaker({ name: 'db' })); // throws DuplicatePolicyError
+ * ```
+ */
+export class DuplicatePolicyError extends BreakwaterError {
+  constructor(name: string) {
+    super(ErrorCode.DuplicatePolicy, `a policy named "${name}" is already registered`, { policy: name });
+  }
+}
