@@ -23,7 +23,8 @@ export type {
 } from './policy/admission.js';
 export type { HealthStatus, ObservablePolicy, PolicySnapshotBase } from './policy/observable-policy.js';
 
-export { CircuitBreaker, circuitBreaker } from './circuit-breaker/circuit-breaker.js';
+export { CircuitBreaker, circuitBreaker, type BreakerAdmission } from './circuit-breaker/circuit-breaker.js';
+export { CircuitRejection } from './circuit-breaker/rejection.js';
 export type {
   CircuitBreakerOptions,
   CountWindow,

@@ -3,7 +3,7 @@ import { parseOptions } from '../config/parse-options.js';
 import { ConfigError } from '../errors/config-error.js';
 import { TimeoutError } from '../errors/timeout-error.js';
 import { type Disposable, toDisposable } from '../events/disposable.js';
-import type { Admission, ExecuteOptions, Executable } from '../policy/admission.js';
+import type { ExecuteOptions, Executable, Permit } from '../policy/admission.js';
 import { AbortableContext, contextFor } from '../policy/call-context.js';
 import type { ObservablePolicy } from '../policy/observable-policy.js';
 import type { BreakerCommand, BreakerStateHandle, BreakerTicket } from '../store/breaker-state-store.js';
@@ -16,6 +16,9 @@ import { BreakerPermit } from './permit.js';
 import { CircuitRejection, createCircuitOpenError } from './rejection.js';
 import { type CircuitBreakerSnapshot, toSnapshot } from './snapshot.js';
 import type { CircuitBreakerState, CircuitStateName, StateChange } from './state.js';
+
+/** What a breaker's `acquire()` returns: a permit, or a rejection whose error is a `CircuitOpenError`. */
+export type BreakerAdmission = Permit | CircuitRejection;
 
 /**
  * A circuit breaker: stops calling a failing dependency, then probes it until it recovers.
@@ -32,7 +35,8 @@ export class CircuitBreaker<TFallback = never> implements ObservablePolicy<Circu
   readonly #recorder: OutcomeRecorder;
   readonly #timeoutMs: number | undefined;
   readonly #fallback: ((error: unknown) => TFallback | PromiseLike<TFallback>) | undefined;
-  readonly #timers = new Set<TimerHandle>();
+  /** Timers of in-flight timeouts, created with the first one (most breakers never need it). */
+  #timers: Set<TimerHandle> | undefined;
   #override: { command: BreakerCommand; holders: number } | undefined;
 
   constructor(options: CircuitBreakerOptions<TFallback>) {
@@ -69,7 +73,7 @@ export class CircuitBreaker<TFallback = never> implements ObservablePolicy<Circu
    * Synchronous with the in-process store; a shared store may need a round trip to lease a probe,
    * so `await` the result to stay store-agnostic.
    */
-  acquire(): Admission | Promise<Admission> {
+  acquire(): BreakerAdmission | Promise<BreakerAdmission> {
     const ticket = this.#handle.admit();
     if (ticket instanceof Promise) return ticket.then((resolved) => this.#admission(resolved));
     return this.#admission(ticket);
@@ -90,27 +94,27 @@ export class CircuitBreaker<TFallback = never> implements ObservablePolicy<Circu
 
   /** Subscribes to state changes. */
   onStateChange(listener: (change: StateChange) => void): Disposable {
-    return this.#events.stateChange.subscribe(listener);
+    return this.#events.subscribe('stateChange', listener);
   }
   /** Subscribes to calls counted as successes. */
   onSuccess(listener: (event: CallSucceeded) => void): Disposable {
-    return this.#events.success.subscribe(listener);
+    return this.#events.subscribe('success', listener);
   }
   /** Subscribes to calls counted as failures. */
   onFailure(listener: (event: CallFailed) => void): Disposable {
-    return this.#events.failure.subscribe(listener);
+    return this.#events.subscribe('failure', listener);
   }
   /** Subscribes to slow calls (needs `trip.slowCallRate`). */
   onSlowCall(listener: (event: SlowCall) => void): Disposable {
-    return this.#events.slowCall.subscribe(listener);
+    return this.#events.subscribe('slowCall', listener);
   }
   /** Subscribes to rejected calls. */
   onReject(listener: (event: CallRejected) => void): Disposable {
-    return this.#events.reject.subscribe(listener);
+    return this.#events.subscribe('reject', listener);
   }
   /** Subscribes to calls that passed `timeout`. */
   onTimeout(listener: (event: CallTimedOut) => void): Disposable {
-    return this.#events.timeout.subscribe(listener);
+    return this.#events.subscribe('timeout', listener);
   }
 
   /** Figures at this instant. */
@@ -159,13 +163,13 @@ export class CircuitBreaker<TFallback = never> implements ObservablePolicy<Circu
 
   /** Clears timers of in-flight timeouts and every subscription; the breaker keeps no other timer. */
   close(): void {
-    for (const timer of this.#timers) this.#clock.clearTimeout(timer);
-    this.#timers.clear();
+    for (const timer of this.#timers ?? []) this.#clock.clearTimeout(timer);
+    this.#timers = undefined;
     this.#events.clear();
     this.#handle.close();
   }
 
-  #admission(ticket: BreakerTicket | null): Admission {
+  #admission(ticket: BreakerTicket | null): BreakerAdmission {
     if (ticket === null) {
       const { reason, retryAfterMs } = this.#handle.rejection();
       this.#emitReject(reason, retryAfterMs);
@@ -200,16 +204,16 @@ export class CircuitBreaker<TFallback = never> implements ObservablePolicy<Circu
     const context = new AbortableContext(signal);
     return new Promise<T>((resolve, reject) => {
       const timer = this.#clock.setTimeout(() => {
-        this.#timers.delete(timer);
+        this.#timers?.delete(timer);
         const error = new TimeoutError(this.name, timeoutMs);
         context.abort(error);
-        if (this.#events.timeout.hasListeners) this.#events.timeout.emit({ breaker: this.name, timeoutMs });
+        if (this.#events.has('timeout')) this.#events.emit('timeout', { breaker: this.name, timeoutMs });
         reject(error);
       }, timeoutMs);
-      this.#timers.add(timer);
+      (this.#timers ??= new Set()).add(timer);
       const done = (): void => {
         this.#clock.clearTimeout(timer);
-        this.#timers.delete(timer);
+        this.#timers?.delete(timer);
         context.dispose();
       };
       try {
@@ -234,7 +238,7 @@ export class CircuitBreaker<TFallback = never> implements ObservablePolicy<Circu
   }
 
   #emitReject(reason: CallRejected['reason'], retryAfterMs: number): void {
-    if (this.#events.reject.hasListeners) this.#events.reject.emit({ breaker: this.name, reason, retryAfterMs });
+    if (this.#events.has('reject')) this.#events.emit('reject', { breaker: this.name, reason, retryAfterMs });
   }
 
   #hold(command: Exclude<BreakerCommand, 'reset'>): Disposable {
@@ -253,7 +257,7 @@ export class CircuitBreaker<TFallback = never> implements ObservablePolicy<Circu
   }
 
   #onStateChange(change: StateChange): void {
-    if (this.#events.stateChange.hasListeners) this.#events.stateChange.emit(change);
+    if (this.#events.has('stateChange')) this.#events.emit('stateChange', change);
   }
 }
 

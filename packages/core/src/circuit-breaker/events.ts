@@ -1,3 +1,4 @@
+import type { Disposable } from '../events/disposable.js';
 import { Emitter } from '../events/emitter.js';
 import type { CircuitRejectionReason } from '../errors/circuit-open-error.js';
 import type { StateChange } from './state.js';
@@ -36,23 +37,46 @@ export interface CallTimedOut {
   readonly timeoutMs: number;
 }
 
-/** The breaker's event sources. */
+/** Every breaker event by name. */
+export interface BreakerEventMap {
+  stateChange: StateChange;
+  success: CallSucceeded;
+  failure: CallFailed;
+  slowCall: SlowCall;
+  reject: CallRejected;
+  timeout: CallTimedOut;
+}
+
+type EventName = keyof BreakerEventMap;
+
+/**
+ * The breaker's event sources, each created on first subscription: a breaker nobody observes
+ * carries no emitters (memory matters when an app holds thousands of breakers).
+ */
 export class BreakerEvents {
-  readonly stateChange = new Emitter<StateChange>('circuitBreaker.onStateChange');
-  readonly success = new Emitter<CallSucceeded>('circuitBreaker.onSuccess');
-  readonly failure = new Emitter<CallFailed>('circuitBreaker.onFailure');
-  readonly slowCall = new Emitter<SlowCall>('circuitBreaker.onSlowCall');
-  readonly reject = new Emitter<CallRejected>('circuitBreaker.onReject');
-  readonly timeout = new Emitter<CallTimedOut>('circuitBreaker.onTimeout');
+  #emitters: { [K in EventName]?: Emitter<BreakerEventMap[K]> } | undefined;
+
+  subscribe<K extends EventName>(name: K, listener: (event: BreakerEventMap[K]) => void): Disposable {
+    const emitters = (this.#emitters ??= {});
+    const emitter = (emitters[name] ??= new Emitter(`circuitBreaker.${name}`) as never) as Emitter<BreakerEventMap[K]>;
+    return emitter.subscribe(listener);
+  }
+
+  /** Whether anyone listens to `name`; check before building a payload. */
+  has(name: EventName): boolean {
+    return this.#emitters?.[name]?.hasListeners === true;
+  }
+
+  emit<K extends EventName>(name: K, event: BreakerEventMap[K]): void {
+    (this.#emitters?.[name] as Emitter<BreakerEventMap[K]> | undefined)?.emit(event);
+  }
 
   /** Whether call durations must be measured for listeners. */
   get wantsDurations(): boolean {
-    return this.success.hasListeners || this.failure.hasListeners || this.slowCall.hasListeners;
+    return this.has('success') || this.has('failure') || this.has('slowCall');
   }
 
   clear(): void {
-    for (const emitter of [this.stateChange, this.success, this.failure, this.slowCall, this.reject, this.timeout]) {
-      emitter.clear();
-    }
+    this.#emitters = undefined;
   }
 }

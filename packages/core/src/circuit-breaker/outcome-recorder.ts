@@ -67,20 +67,20 @@ export class OutcomeRecorder {
     const durationMs = this.#clock.now() - startedAt;
     const flags = this.#slowFlag(durationMs);
     this.#handle.settle(ticket, 'success', flags);
-    if (this.#events.success.hasListeners) this.#events.success.emit({ breaker: this.#name, durationMs });
+    if (this.#events.has('success')) this.#events.emit('success', { breaker: this.#name, durationMs });
   }
 
   #failed(ticket: BreakerTicket, startedAt: number, error: unknown): void {
     const durationMs = startedAt === startedAt ? this.#clock.now() - startedAt : Number.NaN;
     this.#handle.settle(ticket, 'failure', Outcome.Failure | this.#slowFlag(durationMs));
-    if (this.#events.failure.hasListeners) this.#events.failure.emit({ breaker: this.#name, error, durationMs });
+    if (this.#events.has('failure')) this.#events.emit('failure', { breaker: this.#name, error, durationMs });
   }
 
   #slowFlag(durationMs: number): OutcomeFlags {
     const thresholdMs = this.#slowCallMs;
     if (thresholdMs === undefined || !(durationMs >= thresholdMs)) return Outcome.Success;
-    if (this.#events.slowCall.hasListeners) {
-      this.#events.slowCall.emit({ breaker: this.#name, durationMs, slowCallDurationMs: thresholdMs });
+    if (this.#events.has('slowCall')) {
+      this.#events.emit('slowCall', { breaker: this.#name, durationMs, slowCallDurationMs: thresholdMs });
     }
     return Outcome.Slow;
   }
