@@ -124,8 +124,10 @@ export class LocalBreakerState implements BreakerStateHandle {
   restore(saved: CircuitBreakerState): boolean {
     if (!isBreakerState(saved) || saved.strategies.length !== this.#strategies.length) return false;
     const strategies = this.#strategies;
+    const before = strategies.map((strategy) => strategy.toJSON());
     if (!saved.strategies.every((state, i) => strategies[i]!.restore(state))) {
-      strategies.forEach((strategy) => strategy.reset());
+      // A rejected restore leaves the live breaker exactly as it was.
+      strategies.forEach((strategy, i) => strategy.restore(before[i]!));
       return false;
     }
     this.#state = saved.state;

@@ -8,7 +8,7 @@ import { ConfigError, type ConfigIssue } from '../errors/config-error.js';
  */
 export function parseOptions<S extends z.ZodType>(root: string, schema: S, input: unknown): Readonly<z.output<S>> {
   const result = schema.safeParse(input);
-  if (result.success) return deepFreeze(result.data);
+  if (result.success) return freezeParsed(result.data, referencesIn(input));
   const issues: ConfigIssue[] = result.error.issues.map((issue) => toConfigIssue(root, issue, input));
   throw new ConfigError(issues);
 }
@@ -37,11 +37,22 @@ function valueAt(input: unknown, path: readonly (string | number)[]): unknown {
   return value;
 }
 
-function deepFreeze<T>(value: T): T {
-  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
-  // Only plain data is frozen: stores, clocks and other injected objects stay as the caller made them.
+/**
+ * Freezes the plain data the schema built. Objects passed through from the input (a clock, a store,
+ * saved state) belong to the caller and stay as the caller made them.
+ */
+function freezeParsed<T>(value: T, callerOwned: ReadonlySet<object>): T {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value) || callerOwned.has(value)) return value;
   const proto = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== Array.prototype && proto !== null) return value;
-  for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
+  for (const key of Object.keys(value)) freezeParsed((value as Record<string, unknown>)[key], callerOwned);
   return Object.freeze(value);
+}
+
+/** Every object reachable from the caller's input (cycle-safe). */
+function referencesIn(input: unknown, found = new Set<object>()): Set<object> {
+  if (typeof input !== 'object' || input === null || found.has(input)) return found;
+  found.add(input);
+  for (const key of Object.keys(input)) referencesIn((input as Record<string, unknown>)[key], found);
+  return found;
 }

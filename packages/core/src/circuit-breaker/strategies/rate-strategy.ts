@@ -57,11 +57,11 @@ export class RateStrategy implements TripStrategy {
   }
 
   toJSON(): TripStrategyState {
-    return { condition: this.condition, data: this.#window.toJSON() };
+    return { condition: this.condition, window: this.#window.shape, data: this.#window.toJSON() };
   }
 
   restore(state: TripStrategyState): boolean {
-    return state.condition === this.condition && this.#window.restore(state.data);
+    return state.condition === this.condition && state.window === this.#window.shape && this.#window.restore(state.data);
   }
 }
 

@@ -6,6 +6,8 @@ export type TripConditionName = 'consecutiveFailures' | 'failureRate' | 'slowCal
 /** Serialisable state of one strategy, as saved by `toJSON()`. */
 export interface TripStrategyState {
   readonly condition: TripConditionName;
+  /** The shape the data fits, e.g. `count:100` or `time:60000/10`; restoring into another shape fails. */
+  readonly window?: string;
   readonly data: readonly number[];
 }
 

@@ -17,6 +17,10 @@ export class CountWindow implements OutcomeWindow {
     this.#ring = new Uint8Array(size);
   }
 
+  get shape(): string {
+    return `count:${this.#ring.length}`;
+  }
+
   record(flags: OutcomeFlags): void {
     const ring = this.#ring;
     if (this.#filled === ring.length) this.#forget(ring[this.#next] as number);

@@ -17,6 +17,10 @@ export class TimeWindow implements OutcomeWindow {
   #totalFailures = 0;
   #totalSlowCalls = 0;
 
+  get shape(): string {
+    return `time:${this.#sliceMs * this.#calls.length}/${this.#calls.length}`;
+  }
+
   constructor(durationMs: number, buckets: number) {
     this.#sliceMs = durationMs / buckets;
     this.#calls = new Float64Array(buckets);
@@ -59,14 +63,15 @@ export class TimeWindow implements OutcomeWindow {
     this.#totalSlowCalls = 0;
   }
 
-  /** `[currentSlice, calls..., failures..., slowCalls...]`. */
+  /** `[currentSlice, calls..., failures..., slowCalls...]`; an empty window saves slice -1 (JSON has no -Infinity). */
   toJSON(): number[] {
-    return [this.#currentSlice, ...this.#calls, ...this.#failures, ...this.#slowCalls];
+    const slice = Number.isFinite(this.#currentSlice) ? this.#currentSlice : -1;
+    return [slice, ...this.#calls, ...this.#failures, ...this.#slowCalls];
   }
 
   restore(data: readonly number[]): boolean {
     const buckets = this.#calls.length;
-    if (data.length !== 1 + 3 * buckets || !data.every((n, i) => (i === 0 ? !Number.isNaN(n) : n >= 0))) return false;
+    if (data.length !== 1 + 3 * buckets || !data.every((n, i) => Number.isFinite(n) && (i === 0 || n >= 0))) return false;
     this.reset();
     this.#currentSlice = data[0] as number;
     for (let i = 0; i < buckets; i++) {
