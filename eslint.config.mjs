@@ -43,6 +43,7 @@ export default tseslint.config(
         AbortSignal: 'readonly',
         queueMicrotask: 'readonly',
         structuredClone: 'readonly',
+        AggregateError: 'readonly',
         setTimeout: 'readonly',
         clearTimeout: 'readonly',
         setInterval: 'readonly',

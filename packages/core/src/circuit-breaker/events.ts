@@ -58,7 +58,7 @@ export class BreakerEvents {
 
   subscribe<K extends EventName>(name: K, listener: (event: BreakerEventMap[K]) => void): Disposable {
     const emitters = (this.#emitters ??= {});
-    const emitter = (emitters[name] ??= new Emitter(`circuitBreaker.${name}`) as never) as Emitter<BreakerEventMap[K]>;
+    const emitter = (emitters[name] ??= new Emitter(`circuitBreaker.on${name[0]!.toUpperCase()}${name.slice(1)}`) as never) as Emitter<BreakerEventMap[K]>;
     return emitter.subscribe(listener);
   }
 

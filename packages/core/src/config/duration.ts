@@ -30,7 +30,9 @@ export function parseDuration(value: unknown): number | undefined {
   if (typeof value !== 'string') return undefined;
   const match = durationPattern.exec(value);
   if (!match) return undefined;
-  return Number(match[1]) * unitMs[match[2] as DurationUnit];
+  // Rounded to the microsecond: '1.005s' is 1005 ms, not 1004.9999999999999.
+  const ms = Math.round(Number(match[1]) * unitMs[match[2] as DurationUnit] * 1_000) / 1_000;
+  return Number.isFinite(ms) ? ms : undefined;
 }
 
 interface DurationBounds {

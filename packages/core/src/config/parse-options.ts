@@ -24,7 +24,6 @@ function toConfigIssue(root: string, issue: z.core.$ZodIssue, input: unknown): C
 
 function humanMessage(issue: z.core.$ZodIssue): string {
   if (issue.code === 'unrecognized_keys') return `unknown option${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`;
-  if (issue.code === 'invalid_type') return `expected ${issue.expected}`;
   return issue.message.replace(/^Invalid input: /, '');
 }
 

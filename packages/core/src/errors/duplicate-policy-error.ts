@@ -11,7 +11,11 @@ import { ErrorCode } from './codes.js';
  * ```
  */
 export class DuplicatePolicyError extends BreakwaterError {
-  constructor(name: string) {
-    super(ErrorCode.DuplicatePolicy, `a policy named "${name}" is already registered`, { policy: name });
+  /** Kind of the policy, e.g. `circuit-breaker`. */
+  readonly kind: string;
+
+  constructor(kind: string, name: string) {
+    super(ErrorCode.DuplicatePolicy, `a ${kind} named "${name}" is already registered`, { policy: name });
+    this.kind = kind;
   }
 }

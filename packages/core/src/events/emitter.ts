@@ -28,7 +28,9 @@ export class Emitter<T> {
     // Copy on write, so that a listener unsubscribing during emit does not skip its neighbour.
     this.#listeners = [...this.#listeners, listener];
     return toDisposable(() => {
-      this.#listeners = this.#listeners.filter((existing) => existing !== listener);
+      // Remove this subscription only: the same function may be subscribed more than once.
+      const index = this.#listeners.indexOf(listener);
+      if (index >= 0) this.#listeners = [...this.#listeners.slice(0, index), ...this.#listeners.slice(index + 1)];
     });
   }
 

@@ -34,7 +34,7 @@ export class Registry {
   register<P extends ObservablePolicy>(policy: P): P {
     const key = keyOf(policy.kind, policy.name);
     const existing = this.#policies.get(key);
-    if (existing !== undefined && existing !== policy) throw new DuplicatePolicyError(`${policy.kind} ${policy.name}`);
+    if (existing !== undefined && existing !== policy) throw new DuplicatePolicyError(policy.kind, policy.name);
     this.#policies.set(key, policy);
     return policy;
   }
@@ -79,10 +79,18 @@ export class Registry {
     };
   }
 
-  /** Closes and removes every policy. */
+  /** Closes and removes every policy; one that throws does not stop the others (errors are rethrown together). */
   close(): void {
-    for (const policy of this.#policies.values()) policy.close();
+    const errors: unknown[] = [];
+    for (const policy of this.#policies.values()) {
+      try {
+        policy.close();
+      } catch (error) {
+        errors.push(error);
+      }
+    }
     this.#policies.clear();
+    if (errors.length > 0) throw new AggregateError(errors, `registry.close: ${errors.length} policies failed to close`);
   }
 }
 
