@@ -120,8 +120,8 @@ export class CircuitBreaker<TFallback = never> implements ObservablePolicy<Circu
   /** Figures at this instant. */
   snapshot(): CircuitBreakerSnapshot {
     const view = this.#handle.view();
-    const admitsNow = view.state === 'closed' || view.state === 'disabled' || view.state === 'metrics-only';
-    const retryAfterMs = admitsNow ? 0 : this.#handle.rejection().retryAfterMs;
+    const admitsAll = view.state === 'closed' || view.state === 'disabled' || view.state === 'metrics-only';
+    const retryAfterMs = admitsAll ? 0 : this.#handle.rejection().retryAfterMs;
     return toSnapshot(this.name, view, this.#clock.now(), retryAfterMs);
   }
 

@@ -71,6 +71,7 @@ export class LocalBreakerState implements BreakerStateHandle {
     const now = this.#clock.now();
     if (this.#state === 'isolated') return { reason: 'isolated', retryAfterMs: this.#spec.recoveryTimeout };
     if (this.#state === 'half-open') {
+      if (this.#liveProbes(now) < this.#spec.maxProbes) return { reason: 'half-open-full', retryAfterMs: 0 };
       // Bounded by the earliest lease: by then a slot is free whether or not its probe settles.
       const earliest = this.#probes.reduce((min, lease) => Math.min(min, lease.deadline), Number.POSITIVE_INFINITY);
       return { reason: 'half-open-full', retryAfterMs: Math.max(0, Math.min(earliest - now, this.#spec.recoveryTimeout)) };
@@ -191,11 +192,12 @@ export class LocalBreakerState implements BreakerStateHandle {
 
   #settleProbe(lease: ProbeLease, settlement: Settlement, flags: OutcomeFlags): void {
     const index = this.#probes.indexOf(lease);
-    // Not found: the lease expired, or belongs to an earlier half-open period.
+    // Not found: the lease was dropped on expiry, or belongs to an earlier half-open period.
     if (index < 0) return;
     this.#probes.splice(index, 1);
-    if (settlement === 'release') return;
     const now = this.#clock.now();
+    // Expired but not yet dropped (nothing looked at the probes since): just as stale.
+    if (settlement === 'release' || lease.deadline <= now) return;
     if (flags === Outcome.Success) {
       this.#successesInState++;
       if (++this.#probeSuccesses >= this.#spec.successThreshold) {

@@ -32,7 +32,7 @@ export function toSnapshot(name: string, view: BreakerView, nowMs: number, retry
   const slowWindow = view.slowCallWindow;
   const window = failureWindow ?? slowWindow;
   const calls = window ? window.calls : view.successesInState + view.failuresInState;
-  const failures = failureWindow ? failureWindow.failures : view.failuresInState;
+  const failures = window ? window.failures : view.failuresInState;
   return {
     kind: 'circuit-breaker',
     name,

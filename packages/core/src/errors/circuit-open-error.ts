@@ -15,7 +15,11 @@ export type CircuitRejectionReason = 'open' | 'isolated' | 'half-open-full';
  * ```
  */
 export class CircuitOpenError extends BreakwaterError {
-  /** Milliseconds until the breaker will admit a probe (0 when a probe slot may free at any time). */
+  /**
+   * Milliseconds until a call may be admitted: the rest of the open period; for `half-open-full`, the
+   * time until the earliest probe lease ends (at most the recovery timeout); for `isolated`, the
+   * recovery timeout as an estimate, since an operator ends isolation.
+   */
   readonly retryAfterMs: number;
   readonly reason: CircuitRejectionReason;
 

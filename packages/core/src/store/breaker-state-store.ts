@@ -74,7 +74,7 @@ export interface BreakerStateHandle {
   readonly needsTime: boolean;
   admit(): BreakerTicket | null | Promise<BreakerTicket | null>;
   settle(ticket: BreakerTicket, settlement: Settlement, flags: OutcomeFlags): void;
-  /** Why a call would be rejected now, and for how long. */
+  /** Why a call would be rejected now, and for how long (`retryAfterMs` 0 when one would be admitted). */
   rejection(): { readonly reason: CircuitRejectionReason; readonly retryAfterMs: number };
   command(command: BreakerCommand): void;
   view(): BreakerView;
