@@ -1,0 +1,257 @@
+/**
+ * Runs the breaker benchmarks in N fresh processes, one after another, and reports the median per
+ * case across processes (overheads are taken within each process against that process's baseline,
+ * then the median). Prints the tables and writes results/latest.json and results/latest.md.
+ *
+ *   node src/run.mjs [success|reject|failure ...] [--processes N] [--filter REGEX] [--out DIR] [--wait-idle S]
+ *
+ * Environment: BENCH_GROUPS (comma-separated groups), BENCH_PROCESSES (default 1), BENCH_WAIT_IDLE.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import { CASES, GROUPS, GROWTH_LEVELS } from './cases.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    processes: { type: 'string', short: 'p' },
+    group: { type: 'string', short: 'g', multiple: true },
+    filter: { type: 'string', short: 'f' },
+    out: { type: 'string', default: join(here, '..', 'results') },
+    'wait-idle': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  },
+});
+
+if (values.help) {
+  console.log(`usage: node src/run.mjs [${GROUPS.join('|')}|all ...] [--processes N] [--filter REGEX] [--out DIR]
+  groups      which paths to run (default all); also --group NAME or BENCH_GROUPS=a,b
+  --processes fresh processes to run one after another, median reported (default 1; BENCH_PROCESSES)
+  --filter    only cases whose key matches (baselines always run), e.g. --filter breakwater
+  --out       where latest.json and latest.md go (default apps/bench/results)
+  --wait-idle before each process, wait up to S seconds for the other processes on the machine to
+              use under 10 % of its CPU (Linux; default 0 = do not wait; BENCH_WAIT_IDLE)`);
+  process.exit(0);
+}
+
+const requested = [...positionals, ...(values.group ?? []), ...(process.env.BENCH_GROUPS ?? '').split(',')]
+  .map((g) => g.trim())
+  .filter(Boolean);
+const unknown = requested.filter((g) => g !== 'all' && !GROUPS.includes(g));
+if (unknown.length > 0) {
+  console.error(`unknown group(s): ${unknown.join(', ')}; expected ${GROUPS.join(', ')} or all`);
+  process.exit(2);
+}
+const groups = requested.length === 0 || requested.includes('all') ? GROUPS : GROUPS.filter((g) => requested.includes(g));
+const processes = Number(values.processes ?? process.env.BENCH_PROCESSES ?? 1);
+if (!Number.isInteger(processes) || processes < 1) {
+  console.error('--processes expects a positive integer');
+  process.exit(2);
+}
+const waitIdleSeconds = Number(values['wait-idle'] ?? process.env.BENCH_WAIT_IDLE ?? 0);
+
+// ---------- measure ----------
+
+const scratch = mkdtempSync(join(tmpdir(), 'breakwater-bench-'));
+const runs = [];
+let failedChecks = false;
+const startedAt = new Date();
+console.error(`Breakwater breaker benchmarks: groups ${groups.join(', ')}; ${processes} process(es); ${process.version}`);
+try {
+  for (let i = 0; i < processes; i++) {
+    const out = join(scratch, `run-${i}.json`);
+    const args = ['--expose-gc', join(here, 'worker.mjs'), '--groups', groups.join(','), '--out', out, '--label', `[${i + 1}/${processes}] `];
+    if (values.filter) args.push('--filter', values.filter);
+    const busy = waitIdleSeconds > 0 ? await waitForIdle(waitIdleSeconds) : null;
+    console.error(`process ${i + 1}/${processes}${busy === null ? '' : ` (machine ${Math.round(busy * 100)} % busy before it)`}`);
+    const child = spawnSync(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit'] });
+    if (child.status !== 0) failedChecks = true;
+    try {
+      runs.push(JSON.parse(readFileSync(out, 'utf8')));
+    } catch {
+      console.error(`process ${i + 1} wrote no results (exit ${child.status ?? child.signal})`);
+      process.exit(1);
+    }
+  }
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+}
+
+// ---------- aggregate ----------
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const byKey = new Map(CASES.map((c) => [c.key, c]));
+const floorOf = (group) => `${group}/floor`;
+
+const summary = {};
+for (const key of Object.keys(runs[0].results)) {
+  const spec = byKey.get(key);
+  const avgs = runs.map((r) => r.results[key].avg);
+  const entry = {
+    key,
+    group: spec.group,
+    label: spec.label,
+    kind: spec.kind,
+    avg: median(avgs),
+    p50: median(runs.map((r) => r.results[key].p50)),
+    min: Math.min(...avgs),
+    max: Math.max(...avgs),
+    overhead: null,
+    overheadVsFloor: null,
+  };
+  if (spec.baseline && runs[0].results[spec.baseline]) {
+    const overheads = runs.map((r) => r.results[key].avg - r.results[spec.baseline].avg);
+    entry.overhead = median(overheads);
+    entry.overheadP50 = median(runs.map((r) => r.results[key].p50 - r.results[spec.baseline].p50));
+    const floor = floorOf(spec.group);
+    if (runs[0].results[floor] && key !== floor) {
+      entry.overheadVsFloor = median(
+        runs.map((r) => (r.results[key].avg - r.results[spec.baseline].avg) / (r.results[floor].avg - r.results[spec.baseline].avg)),
+      );
+    }
+  }
+  summary[key] = entry;
+}
+
+// ---------- targets ----------
+
+const targets = [];
+const target = (name, key, value, limit, unit, detail) => {
+  if (!summary[key] || value === null || value === undefined) return;
+  targets.push({ name, key, value, limit, unit, met: value <= limit, detail });
+};
+target('Breakwater `execute` success overhead', 'success/breakwater', summary['success/breakwater']?.overhead, 70, 'ns');
+target('Breakwater open-path rejection overhead', 'reject/breakwater', summary['reject/breakwater']?.overhead, 500, 'ns');
+for (const key of Object.keys(summary).filter((k) => k.startsWith('failure/breakwater'))) {
+  target(`Breakwater failure overhead ÷ floor's (${key.slice('failure/'.length)})`, key, summary[key].overheadVsFloor, 1.2, '×');
+}
+const growth = summary[`failure/breakwater-time-window@${level(GROWTH_LEVELS.at(-1))}`];
+const growthBase = summary[`failure/breakwater-time-window@${level(0)}`];
+if (growth && growthBase) {
+  const ratio = growth.avg / growthBase.avg;
+  targets.push({
+    name: `Breakwater failure cost with ${level(GROWTH_LEVELS.at(-1))} successes in the window ÷ with 0 (O(1): ≤ 1.1× allowing for noise)`,
+    key: growth.key,
+    value: ratio,
+    limit: 1.1,
+    unit: '×',
+    met: ratio <= 1.1,
+  });
+}
+
+// ---------- report ----------
+
+const report = renderMarkdown();
+console.log(`\n${report}`);
+mkdirSync(values.out, { recursive: true });
+const json = {
+  startedAt: startedAt.toISOString(),
+  node: process.version,
+  cpu: `${runs[0].cpu} × ${cpus().length}`,
+  processes,
+  groups,
+  summary,
+  targets,
+  runs,
+};
+writeFileSync(join(values.out, 'latest.json'), `${JSON.stringify(json, null, 2)}\n`);
+writeFileSync(join(values.out, 'latest.md'), `${report}\n`);
+console.error(`wrote ${relative(process.cwd(), resolve(values.out, 'latest.json'))} and latest.md`);
+if (failedChecks) {
+  console.error('some cases failed their checks (see above): their figures do not measure what they claim');
+  process.exitCode = 1;
+}
+
+/** CPU share (0..1, all cores) used over one second, from /proc/stat; null where there is none. */
+async function machineBusy() {
+  const read = () => {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0].trim().split(/\s+/).slice(1).map(Number);
+    const idle = fields[3] + (fields[4] ?? 0);
+    return { idle, total: fields.reduce((a, b) => a + b, 0) };
+  };
+  try {
+    const a = read();
+    await sleep(1000);
+    const b = read();
+    return b.total === a.total ? 0 : 1 - (b.idle - a.idle) / (b.total - a.total);
+  } catch {
+    return null;
+  }
+}
+
+/** Waits, at most `seconds`, until the machine is under 10 % busy; returns the last reading. */
+async function waitForIdle(seconds) {
+  const deadline = Date.now() + seconds * 1000;
+  let busy = await machineBusy();
+  while (busy !== null && busy > 0.1 && Date.now() < deadline) {
+    console.error(`  waiting: machine ${Math.round(busy * 100)} % busy`);
+    busy = await machineBusy();
+  }
+  return busy;
+}
+
+function level(n) {
+  return n === 0 ? '0' : `${n / 1000}k`;
+}
+
+function ns(x) {
+  if (x === null || x === undefined) return '—';
+  return Math.round(x).toLocaleString('en-US');
+}
+
+function renderMarkdown() {
+  const lines = [];
+  const head = `Node ${process.version}, ${runs[0].cpu} × ${cpus().length} vCPU; median of ${processes} process(es); ${startedAt.toISOString()}`;
+  lines.push(`# Breaker benchmarks`, '', head, '');
+  const titles = {
+    success: 'Success path (`async () => 1`), overhead over bare `await fn()`',
+    reject: 'Rejection while open, overhead over `try { await failingFn() } catch {}`',
+    failure: 'Failure path while closed, overhead over `try { await failingFn() } catch {}`',
+  };
+  for (const group of groups) {
+    const rows = Object.values(summary).filter((e) => e.group === group);
+    if (rows.length === 0) continue;
+    lines.push(`## ${titles[group]}`, '');
+    lines.push('| case | ns/call | p50 ns | overhead ns | overhead ÷ floor | calls/s | spread of ns/call (min..max) |');
+    lines.push('|---|---:|---:|---:|---:|---:|---|');
+    for (const e of rows) {
+      const ratio = e.overheadVsFloor === null ? '—' : `${e.overheadVsFloor.toFixed(2)}×`;
+      const calls = (1e9 / e.avg).toLocaleString('en-US', { maximumFractionDigits: 0 });
+      lines.push(`| ${e.label} | ${ns(e.avg)} | ${ns(e.p50)} | ${ns(e.overhead)} | ${ratio} | ${calls} | ${ns(e.min)}..${ns(e.max)} |`);
+    }
+    lines.push('');
+  }
+  const growthSubjects = [...new Set(Object.keys(summary).filter((k) => k.includes('@')).map((k) => k.split('@')[0]))];
+  if (growthSubjects.length > 0) {
+    lines.push('## Failure path against successes already in the window (ns per failed call)', '');
+    lines.push(`| subject | ${GROWTH_LEVELS.map((n) => `${level(n)} successes`).join(' | ')} | ${level(GROWTH_LEVELS.at(-1))} ÷ 0 |`);
+    lines.push(`|---|${GROWTH_LEVELS.map(() => '---:').join('|')}|---:|`);
+    for (const subject of growthSubjects) {
+      const cells = GROWTH_LEVELS.map((n) => summary[`${subject}@${level(n)}`]?.avg);
+      const ratio = cells[0] && cells.at(-1) ? `${(cells.at(-1) / cells[0]).toFixed(2)}×` : '—';
+      lines.push(`| ${subject.slice('failure/'.length)} | ${cells.map(ns).join(' | ')} | ${ratio} |`);
+    }
+    lines.push('');
+  }
+  if (targets.length > 0) {
+    lines.push('## Targets', '');
+    lines.push('| target | measured | limit | met |', '|---|---:|---:|---|');
+    for (const t of targets) {
+      const value = t.unit === '×' ? `${t.value.toFixed(2)}×` : `${ns(t.value)} ns`;
+      const limit = t.unit === '×' ? `${t.limit}×` : `${t.limit} ns`;
+      lines.push(`| ${t.name} | ${value} | ${limit} | ${t.met ? 'yes' : '**no**'} |`);
+    }
+    lines.push('');
+  }
+  return lines.join('\n');
+}
