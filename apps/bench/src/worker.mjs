@@ -5,6 +5,7 @@
  *   node --expose-gc src/worker.mjs --groups success,reject,failure [--filter REGEX] --out FILE
  */
 import { writeFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { bench, group, run } from 'mitata';
 import { CASES, GROUPS } from './cases.mjs';
@@ -20,7 +21,7 @@ const { values } = parseArgs({
 
 const groups = values.groups.split(',').filter(Boolean);
 const filter = values.filter ? new RegExp(values.filter) : null;
-const selected = CASES.filter((c) => groups.includes(c.group) && (!filter || filter.test(c.key) || c.baseline === null));
+const selected = CASES.filter((c) => groups.includes(c.group) && (!filter || filter.test(c.key) || c.kind === 'baseline'));
 const checks = {};
 const started = Date.now();
 
@@ -30,7 +31,19 @@ for (const name of GROUPS.filter((g) => groups.includes(g))) {
       bench(c.key, async function* () {
         // Set up (trip, fill, warm) right before measuring, then tear down right after.
         const subject = await c.setup();
-        yield subject.run;
+        if (c.unbatched) {
+          // mitata's manual mode never batches: each sample is one call, timed here.
+          const run = subject.run;
+          yield {
+            manual: async () => {
+              const t0 = performance.now();
+              await run();
+              return (performance.now() - t0) * 1e6;
+            },
+          };
+        } else {
+          yield subject.run;
+        }
         checks[c.key] = subject.check();
         subject.teardown?.();
       });

@@ -1,13 +1,14 @@
-import type { Clock, TimerHandle } from '../clock/clock.js';
+import type { Clock } from '../clock/clock.js';
 import { parseOptions } from '../config/parse-options.js';
 import { ConfigError } from '../errors/config-error.js';
 import { TimeoutError } from '../errors/timeout-error.js';
 import { type Disposable, toDisposable } from '../events/disposable.js';
 import type { ExecuteOptions, Executable, Permit } from '../policy/admission.js';
-import { AbortableContext, contextFor } from '../policy/call-context.js';
 import type { ObservablePolicy } from '../policy/observable-policy.js';
 import type { BreakerCommand, BreakerStateHandle, BreakerTicket } from '../store/breaker-state-store.js';
 import { memoryBreakerStateStore } from '../store/memory-breaker-state-store.js';
+import { contextOf, sourceOf } from '../timeout/abort-scope.js';
+import { TimeoutRunner } from '../timeout/timeout-runner.js';
 import { BreakerEvents, type CallFailed, type CallRejected, type CallSucceeded, type CallTimedOut, type SlowCall } from './events.js';
 import type { CircuitBreakerOptions } from './options.js';
 import { circuitBreakerOptionsSchema, type ResolvedCircuitBreakerOptions } from './options-schema.js';
@@ -33,10 +34,9 @@ export class CircuitBreaker<TFallback = never> implements ObservablePolicy<Circu
   readonly #handle: BreakerStateHandle;
   readonly #events = new BreakerEvents();
   readonly #recorder: OutcomeRecorder;
-  readonly #timeoutMs: number | undefined;
+  /** Runs calls under the `timeout` option, if given: the code the timeout policy shares. */
+  readonly #timeout: TimeoutRunner | undefined;
   readonly #fallback: ((error: unknown) => TFallback | PromiseLike<TFallback>) | undefined;
-  /** Timers of in-flight timeouts, created with the first one (most breakers never need it). */
-  #timers: Set<TimerHandle> | undefined;
   #override: { command: BreakerCommand; holders: number } | undefined;
 
   constructor(options: CircuitBreakerOptions<TFallback>) {
@@ -44,7 +44,7 @@ export class CircuitBreaker<TFallback = never> implements ObservablePolicy<Circu
     const resolved = this.options;
     this.name = resolved.name;
     this.#clock = resolved.clock;
-    this.#timeoutMs = resolved.timeout;
+    this.#timeout = resolved.timeout === undefined ? undefined : this.#timeoutRunner(resolved.timeout);
     this.#fallback = resolved.fallback as ((error: unknown) => TFallback | PromiseLike<TFallback>) | undefined;
     this.#handle = (resolved.store ?? memoryBreakerStateStore).bindBreaker({
       spec: resolved,
@@ -163,8 +163,7 @@ export class CircuitBreaker<TFallback = never> implements ObservablePolicy<Circu
 
   /** Clears timers of in-flight timeouts and every subscription; the breaker keeps no other timer. */
   close(): void {
-    for (const timer of this.#timers ?? []) this.#clock.clearTimeout(timer);
-    this.#timers = undefined;
+    this.#timeout?.close();
     this.#events.clear();
     this.#handle.close();
   }
@@ -179,18 +178,19 @@ export class CircuitBreaker<TFallback = never> implements ObservablePolicy<Circu
   }
 
   async #run<T>(ticket: BreakerTicket, fn: Executable<T>, options: ExecuteOptions | undefined): Promise<T | TFallback> {
-    const signal = options?.signal;
-    if (signal?.aborted) {
+    // The caller's signal, or the scope of a timeout further out in a pipeline (its signal built only if read).
+    const source = sourceOf(options);
+    if (source?.aborted) {
       this.#recorder.release(ticket);
-      throw signal.reason;
+      throw source.reason;
     }
     const startedAt = this.#recorder.start();
     let result: T;
     try {
-      result = this.#timeoutMs === undefined ? await fn(contextFor(signal)) : await this.#runWithTimeout(fn, signal, this.#timeoutMs);
+      result = this.#timeout === undefined ? await fn(contextOf(source)) : await this.#timeout.run(fn, source);
     } catch (error) {
       // The caller gave up: that says nothing about the dependency, so the slot is released.
-      if (signal?.aborted && !(error instanceof TimeoutError)) this.#recorder.release(ticket);
+      if (source?.aborted && !(error instanceof TimeoutError)) this.#recorder.release(ticket);
       else this.#recorder.failure(ticket, startedAt, error);
       if (this.#fallback !== undefined) return this.#fallback(error);
       throw error;
@@ -199,32 +199,20 @@ export class CircuitBreaker<TFallback = never> implements ObservablePolicy<Circu
     return result;
   }
 
-  /** Aggressive timeout: rejects at the deadline even if `fn` ignores its signal, and aborts the signal. */
-  #runWithTimeout<T>(fn: Executable<T>, signal: AbortSignal | undefined, timeoutMs: number): Promise<T> {
-    const context = new AbortableContext(signal);
-    return new Promise<T>((resolve, reject) => {
-      const timer = this.#clock.setTimeout(() => {
-        this.#timers?.delete(timer);
-        const error = new TimeoutError(this.name, timeoutMs);
-        context.abort(error);
+  /**
+   * Aggressive timeout: rejects at the deadline even if `fn` ignores its signal, and aborts the signal.
+   * One timer per timed call (`per-call` scheduling), cleared when the call settles.
+   */
+  #timeoutRunner(timeoutMs: number): TimeoutRunner {
+    return new TimeoutRunner({
+      policy: this.name,
+      timeoutMs,
+      strategy: 'aggressive',
+      scheduling: 'per-call',
+      clock: this.#clock,
+      onTimeout: () => {
         if (this.#events.has('timeout')) this.#events.emit('timeout', { breaker: this.name, timeoutMs });
-        reject(error);
-      }, timeoutMs);
-      (this.#timers ??= new Set()).add(timer);
-      const done = (): void => {
-        this.#clock.clearTimeout(timer);
-        this.#timers?.delete(timer);
-        context.dispose();
-      };
-      try {
-        Promise.resolve(fn(context)).then(
-          (value) => (done(), resolve(value)),
-          (error: unknown) => (done(), reject(error)),
-        );
-      } catch (error) {
-        done();
-        reject(error);
-      }
+      },
     });
   }
 

@@ -1,4 +1,4 @@
-import type { Disposable } from '../events/disposable.js';
+import { type Disposable, toDisposable } from '../events/disposable.js';
 import { Emitter } from '../events/emitter.js';
 import type { CircuitRejectionReason } from '../errors/circuit-open-error.js';
 import type { StateChange } from './state.js';
@@ -55,11 +55,18 @@ type EventName = keyof BreakerEventMap;
  */
 export class BreakerEvents {
   #emitters: { [K in EventName]?: Emitter<BreakerEventMap[K]> } | undefined;
+  /** Whether call durations must be measured for listeners; kept current so the hot path reads one field. */
+  wantsDurations = false;
 
   subscribe<K extends EventName>(name: K, listener: (event: BreakerEventMap[K]) => void): Disposable {
     const emitters = (this.#emitters ??= {});
     const emitter = (emitters[name] ??= new Emitter(`circuitBreaker.on${name[0]!.toUpperCase()}${name.slice(1)}`) as never) as Emitter<BreakerEventMap[K]>;
-    return emitter.subscribe(listener);
+    const subscription = emitter.subscribe(listener);
+    this.#refresh();
+    return toDisposable(() => {
+      subscription.dispose();
+      this.#refresh();
+    });
   }
 
   /** Whether anyone listens to `name`; check before building a payload. */
@@ -71,12 +78,12 @@ export class BreakerEvents {
     (this.#emitters?.[name] as Emitter<BreakerEventMap[K]> | undefined)?.emit(event);
   }
 
-  /** Whether call durations must be measured for listeners. */
-  get wantsDurations(): boolean {
-    return this.has('success') || this.has('failure') || this.has('slowCall');
-  }
-
   clear(): void {
     this.#emitters = undefined;
+    this.wantsDurations = false;
+  }
+
+  #refresh(): void {
+    this.wantsDurations = this.has('success') || this.has('failure') || this.has('slowCall');
   }
 }

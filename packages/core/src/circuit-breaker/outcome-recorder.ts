@@ -35,6 +35,11 @@ export class OutcomeRecorder {
   }
 
   success(ticket: BreakerTicket, startedAt: number, result: unknown): void {
+    if (this.#isResultFailure === undefined && startedAt !== startedAt) {
+      // The common case: no result predicate, no timing (startedAt is NaN).
+      this.#handle.settle(ticket, 'success', Outcome.Success);
+      return;
+    }
     if (this.#isResultFailure !== undefined && this.#resultFails(result)) {
       this.#failed(ticket, startedAt, result);
       return;
@@ -43,6 +48,10 @@ export class OutcomeRecorder {
   }
 
   failure(ticket: BreakerTicket, startedAt: number, error: unknown): void {
+    if (this.#isIgnored === undefined && this.#isFailure === undefined && startedAt !== startedAt && !this.#events.has('failure')) {
+      this.#handle.settle(ticket, 'failure', Outcome.Failure);
+      return;
+    }
     if (this.#isIgnored !== undefined && this.#test(this.#isIgnored, error, false)) {
       this.#handle.settle(ticket, 'release', Outcome.Success);
       return;
@@ -60,7 +69,6 @@ export class OutcomeRecorder {
 
   #succeeded(ticket: BreakerTicket, startedAt: number): void {
     if (startedAt !== startedAt) {
-      // NaN: nobody needs the duration, the common fast path.
       this.#handle.settle(ticket, 'success', Outcome.Success);
       return;
     }

@@ -1,6 +1,5 @@
-import { CircuitOpenError, type CircuitRejectionReason } from '../errors/circuit-open-error.js';
+import { type CircuitOpenError, type CircuitRejectionReason, createCircuitOpenError } from '../errors/circuit-open-error.js';
 import { ErrorCode } from '../errors/codes.js';
-import { withoutStackTrace } from '../errors/breakwater-error.js';
 import type { Rejection } from '../policy/admission.js';
 
 /** A breaker's {@link Rejection}; its error is built on first read, without a stack trace. */
@@ -24,7 +23,4 @@ export class CircuitRejection implements Rejection {
   }
 }
 
-/** A {@link CircuitOpenError} without a stack trace: rejections are control flow on a hot path. */
-export function createCircuitOpenError(policy: string, reason: CircuitRejectionReason, retryAfterMs: number): CircuitOpenError {
-  return withoutStackTrace(() => new CircuitOpenError(policy, reason, retryAfterMs));
-}
+export { createCircuitOpenError };

@@ -1,4 +1,4 @@
-import { BreakwaterError } from './breakwater-error.js';
+import { BreakwaterError, instantiateError, nameErrorClass } from './breakwater-error.js';
 import { ErrorCode } from './codes.js';
 
 /** Why a breaker turned a call away. */
@@ -24,8 +24,25 @@ export class CircuitOpenError extends BreakwaterError {
   readonly reason: CircuitRejectionReason;
 
   constructor(policy: string, reason: CircuitRejectionReason, retryAfterMs: number) {
-    super(ErrorCode.CircuitOpen, `Circuit breaker "${policy}" is ${reason}; retry in ${retryAfterMs} ms`, { policy });
+    super(ErrorCode.CircuitOpen, describeRejection(policy, reason, retryAfterMs), { policy });
     this.reason = reason;
     this.retryAfterMs = retryAfterMs;
   }
+
+  protected override describe(): string {
+    return describeRejection(this.policy ?? '', this.reason, this.retryAfterMs);
+  }
+}
+nameErrorClass(CircuitOpenError);
+
+function describeRejection(policy: string, reason: CircuitRejectionReason, retryAfterMs: number): string {
+  return `Circuit breaker "${policy}" is ${reason}; retry in ${retryAfterMs} ms`;
+}
+
+/**
+ * A {@link CircuitOpenError} built without running its constructor (see `instantiateError`): a
+ * rejection costs tens of nanoseconds instead of microseconds.
+ */
+export function createCircuitOpenError(policy: string, reason: CircuitRejectionReason, retryAfterMs: number): CircuitOpenError {
+  return instantiateError(CircuitOpenError, { code: ErrorCode.CircuitOpen, policy, reason, retryAfterMs });
 }

@@ -1,1 +1,10 @@
 export { ManualClock, flushMicrotasks } from './manual-clock.js';
+export {
+  describeStoreConformance,
+  runStoreConformanceCase,
+  storeConformanceCases,
+  type ConformanceContext,
+  type MakeStore,
+  type StoreConformanceCase,
+  type StoreConformanceOptions,
+} from './store-conformance.js';

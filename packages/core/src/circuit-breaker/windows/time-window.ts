@@ -13,6 +13,9 @@ export class TimeWindow implements OutcomeWindow {
   readonly #failures: Float64Array;
   readonly #slowCalls: Float64Array;
   #currentSlice = Number.NEGATIVE_INFINITY;
+  /** Cache of the current slice: its slot and where it ends. */
+  #currentSlot = 0;
+  #currentSliceEndMs = Number.NEGATIVE_INFINITY;
   #totalCalls = 0;
   #totalFailures = 0;
   #totalSlowCalls = 0;
@@ -58,6 +61,7 @@ export class TimeWindow implements OutcomeWindow {
     this.#failures.fill(0);
     this.#slowCalls.fill(0);
     this.#currentSlice = Number.NEGATIVE_INFINITY;
+    this.#currentSliceEndMs = Number.NEGATIVE_INFINITY;
     this.#totalCalls = 0;
     this.#totalFailures = 0;
     this.#totalSlowCalls = 0;
@@ -87,6 +91,15 @@ export class TimeWindow implements OutcomeWindow {
 
   /** Moves the window to `nowMs` and returns the slot of the current slice. */
   #rotate(nowMs: number): number {
+    // Most calls land in the current slice: one comparison instead of a division.
+    if (nowMs < this.#currentSliceEndMs && nowMs >= this.#currentSliceEndMs - this.#sliceMs) return this.#currentSlot;
+    const slot = this.#advance(nowMs);
+    this.#currentSlot = slot;
+    this.#currentSliceEndMs = Number.isFinite(this.#currentSlice) ? (this.#currentSlice + 1) * this.#sliceMs : Number.NEGATIVE_INFINITY;
+    return slot;
+  }
+
+  #advance(nowMs: number): number {
     const buckets = this.#calls.length;
     const slice = Math.floor(nowMs / this.#sliceMs);
     // A clock that steps back keeps writing into the newest slice rather than resurrecting old ones.

@@ -1,0 +1,72 @@
+import type { Decision } from '../../store/decision.js';
+import type { AlgorithmName, LimitSpec } from '../../store/limit-spec.js';
+import { calendarWindowKernel, fixedWindowKernel } from './fixed-window.js';
+import { gcraKernel } from './gcra.js';
+import { slidingWindowKernel } from './sliding-window.js';
+import { type Kernel, StepOutput } from './step-output.js';
+import { tokenBucketKernel } from './token-bucket.js';
+
+/** The step of every algorithm, by name. */
+const kernels: Readonly<Record<AlgorithmName, Kernel<never>>> = Object.freeze({
+  'token-bucket': tokenBucketKernel,
+  gcra: gcraKernel,
+  'sliding-window': slidingWindowKernel,
+  'fixed-window': fixedWindowKernel,
+  'calendar-window': calendarWindowKernel,
+});
+
+/** The step of `algorithm`, for a store that resolves it once per key space. */
+export function kernelOf(algorithm: AlgorithmName): Kernel<LimitSpec> {
+  const kernel = Object.hasOwn(kernels, algorithm) ? kernels[algorithm] : undefined;
+  if (kernel === undefined) throw new TypeError(`unknown rate-limit algorithm ${JSON.stringify(algorithm)}`);
+  return kernel as Kernel<LimitSpec>;
+}
+
+/** Runs the step of `spec`'s algorithm on state `(s0, s1, s2)`, writing into `out`. `now` must be an integer. */
+export function runStep(spec: LimitSpec, s0: number, s1: number, s2: number, now: number, cost: number, out: StepOutput): void {
+  switch (spec.algorithm) {
+    case 'token-bucket':
+      return tokenBucketKernel(spec, s0, s1, s2, now, cost, out);
+    case 'gcra':
+      return gcraKernel(spec, s0, s1, s2, now, cost, out);
+    case 'sliding-window':
+      return slidingWindowKernel(spec, s0, s1, s2, now, cost, out);
+    case 'fixed-window':
+      return fixedWindowKernel(spec, s0, s1, s2, now, cost, out);
+    case 'calendar-window':
+      return calendarWindowKernel(spec, s0, s1, s2, now, cost, out);
+    default:
+      throw new TypeError(`unknown rate-limit algorithm ${JSON.stringify((spec as { algorithm?: unknown }).algorithm)}`);
+  }
+}
+
+/**
+ * A key's algorithm state: three integers whose meaning each algorithm documents; `[0, 0, 0]` is a
+ * key never seen.
+ */
+export type AlgorithmState = readonly [number, number, number];
+
+/** What {@link limitStep} returns: the next state and the decision. */
+export interface LimitStep {
+  readonly state: AlgorithmState;
+  readonly decision: Decision;
+}
+
+/**
+ * The pure step of every algorithm: `(state, spec, now, cost) -> (state, decision)`. Stores run it
+ * (the memory store through an allocation-free form of the same code); a remote store's script
+ * mirrors it operation for operation and must return the same decisions. When the request is
+ * refused, the returned state is equivalent to the one given and need not be written.
+ *
+ * @example
+ * ```ts
+ * const spec = { id: 'demo', algorithm: 'token-bucket', capacity: 2, refillRate: 1, refillIntervalMs: 1000 } as const;
+ * let step = limitStep(undefined, spec, 0, 1);      // allowed, remaining 1
+ * step = limitStep(step.state, spec, 0, 2);          // refused, retryAfterMs 1000
+ * ```
+ */
+export function limitStep(state: AlgorithmState | undefined, spec: LimitSpec, now: number, cost: number): LimitStep {
+  const out = new StepOutput();
+  runStep(spec, state?.[0] ?? 0, state?.[1] ?? 0, state?.[2] ?? 0, Math.floor(now), cost, out);
+  return { state: [out.s0, out.s1, out.s2], decision: out.toDecision() };
+}

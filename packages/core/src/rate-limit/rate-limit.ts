@@ -1,0 +1,237 @@
+import type { Clock } from '../clock/clock.js';
+import { parseOptions } from '../config/parse-options.js';
+import type { Disposable } from '../events/disposable.js';
+import type { Executable } from '../policy/admission.js';
+import type { ObservablePolicy } from '../policy/observable-policy.js';
+import type { LimitSpec } from '../store/limit-spec.js';
+import { MemoryStore } from '../store/memory-store.js';
+import type { Store } from '../store/store.js';
+import { Judgement } from './decision.js';
+import type { RateLimitDelayed, RateLimitEventMap, RateLimitExceeded, RateLimitRejected } from './events.js';
+import { LimitSet } from './limit-set.js';
+import type { RateLimitAcquireOptions, RateLimitExecuteOptions, RateLimitOptions } from './options.js';
+import { type ResolvedRateLimitOptions, rateLimitOptionsSchema } from './options-schema.js';
+import { PolicyEvents } from './policy-events.js';
+import { createRateLimitedError } from './rejection.js';
+import { checkedCost, runAdmitted } from './run-admitted.js';
+import { InputScreen } from './screen.js';
+import { RateLimitCounts, type RateLimitSnapshot } from './snapshot.js';
+import { admitted, allowListed, refused, type RateLimitAdmission, toAdmission, type Verdict } from './verdict.js';
+import { lineId, WaitQueue, type WaitOutcome } from './wait-queue.js';
+
+/**
+ * A rate limit: one or more limits (per client and global) that every call must pass, each counted
+ * in a {@link Store} under its own key. Build one with {@link rateLimit}.
+ */
+export class RateLimit<TInput = unknown> implements ObservablePolicy<RateLimitSnapshot> {
+  readonly kind = 'rate-limit' as const;
+  readonly name: string;
+  /** Options after parsing: defaults applied, durations in milliseconds, every limit named, frozen. */
+  readonly options: ResolvedRateLimitOptions;
+  readonly #clock: Clock;
+  readonly #store: Store;
+  /** The store, when it is the memory store: its `tryConsume` decides without allocating. */
+  readonly #memory: MemoryStore | undefined;
+  readonly #ownsStore: boolean;
+  readonly #limits: LimitSet<TInput>;
+  readonly #screen: InputScreen<TInput> | undefined;
+  readonly #queue: WaitQueue | undefined;
+  readonly #cost: number | ((input: TInput) => number);
+  /** The one limit's spec when a call can be decided by a single store call (no lists). */
+  readonly #single: LimitSpec | undefined;
+  readonly #events = new PolicyEvents<RateLimitEventMap>('rateLimit');
+  readonly #counts = new RateLimitCounts();
+
+  constructor(options: RateLimitOptions<TInput>) {
+    this.options = parseOptions('rateLimit', rateLimitOptionsSchema, options);
+    const resolved = this.options;
+    this.name = resolved.name;
+    this.#clock = resolved.clock;
+    this.#ownsStore = resolved.store === undefined;
+    this.#store = resolved.store ?? new MemoryStore();
+    this.#memory = this.#store instanceof MemoryStore ? this.#store : undefined;
+    this.#limits = new LimitSet<TInput>(resolved.name, resolved.limits);
+    this.#cost = resolved.cost as number | ((input: TInput) => number);
+    const lists = resolved.allow !== undefined || resolved.deny !== undefined;
+    this.#screen = lists ? new InputScreen<TInput>(resolved.allow, resolved.deny) : undefined;
+    this.#single = this.#limits.specs.length === 1 && !lists ? this.#limits.specs[0] : undefined;
+    const delay = resolved.delay;
+    this.#queue = delay && !resolved.shadow ? new WaitQueue(this.#clock, delay.maxWait, delay.maxQueue, (keys, cost) => this.#consume(keys, cost)) : undefined;
+  }
+
+  /**
+   * Asks to run one call for `input`. Returns a permit (settling it records nothing) or a rejection.
+   * Synchronous with a synchronous store unless the call waits in the delay queue; `await` it to stay
+   * store-agnostic.
+   */
+  acquire(input?: TInput, options?: RateLimitAcquireOptions): RateLimitAdmission | Promise<RateLimitAdmission> {
+    const signal = options?.signal;
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    const verdict = this.#decide(input as TInput, this.#costOf(input as TInput, options?.cost), signal);
+    if (verdict instanceof Promise) return verdict.then((resolved) => this.#admission(resolved));
+    return this.#admission(verdict);
+  }
+
+  /** Runs `fn` if every limit admits the call; rejects with `RateLimitedError` otherwise. */
+  execute<T>(fn: Executable<T>, options?: RateLimitExecuteOptions<TInput>): Promise<T> {
+    const signal = options?.signal;
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    try {
+      const input = options?.input as TInput;
+      const cost = this.#costOf(input, options?.cost);
+      const single = this.#single;
+      if (single === undefined || (this.#queue !== undefined && this.#queue.depth > 0)) return this.#run(this.#decide(input, cost, signal), fn, signal);
+      // The hot path: one store call; with the memory store, nothing is allocated for an admitted call.
+      const key = this.#limits.keyOf(0, input);
+      const now = this.#clock.now();
+      if (this.#memory?.tryConsume(single, key, cost, now) === true) {
+        this.#counts.allowed++;
+        return runAdmitted(fn, signal);
+      }
+      const decision = this.#store.consume(single, key, cost, now);
+      if (decision instanceof Promise) return this.#run(decision.then((d) => this.#judge(new Judgement([key], [d]), cost, signal)), fn, signal);
+      return this.#run(this.#judge(new Judgement([key], [decision]), cost, signal), fn, signal);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** Forgets the counts of every limit's key for `input` (an operator unblocking a client). */
+  async reset(input?: TInput): Promise<void> {
+    const keys = this.#limits.keysFor(input as TInput);
+    await Promise.all(this.#limits.specs.map((spec, i) => this.#store.reset(spec, keys[i] as string)));
+  }
+
+  /** Subscribes to calls a limit refused (shadowed ones included). */
+  onLimit(listener: (event: RateLimitExceeded) => void): Disposable {
+    return this.#events.subscribe('limit', listener);
+  }
+  /** Subscribes to calls queued to wait for capacity. */
+  onDelay(listener: (event: RateLimitDelayed) => void): Disposable {
+    return this.#events.subscribe('delay', listener);
+  }
+  /** Subscribes to calls turned away. */
+  onReject(listener: (event: RateLimitRejected) => void): Disposable {
+    return this.#events.subscribe('reject', listener);
+  }
+
+  /** Figures at this instant. */
+  snapshot(): RateLimitSnapshot {
+    const queued = this.#queue?.depth ?? 0;
+    const full = this.#queue !== undefined && this.#queue.maxQueue > 0 && this.#queue.isFull;
+    return { kind: 'rate-limit', name: this.name, health: full ? 'degraded' : 'healthy', ...this.#counts, queued, store: this.#store.stats?.() ?? null };
+  }
+
+  /** Refuses waiting calls (reason `closed`), clears timers and subscriptions; forgets counts in a store it made itself. */
+  close(): void {
+    this.#queue?.close();
+    this.#events.clear();
+    if (this.#ownsStore) void this.#store.close?.();
+  }
+
+  #costOf(input: TInput, override: number | undefined): number {
+    if (override !== undefined) return checkedCost('rateLimit', this.name, override);
+    const cost = this.#cost;
+    return typeof cost === 'number' ? cost : checkedCost('rateLimit', this.name, cost(input));
+  }
+
+  #decide(input: TInput, cost: number, signal: AbortSignal | undefined): Verdict | Promise<Verdict> {
+    const keys = this.#limits.keysFor(input);
+    const listing = this.#screen?.check(input, keys);
+    if (listing === 'deny') return this.#refuse('denied', 0, undefined);
+    if (listing === 'allow') {
+      this.#counts.allowed++;
+      return allowListed;
+    }
+    const lineWaitMs = this.#queue?.lineWaitMs(lineId(keys));
+    if (lineWaitMs !== undefined) return this.#wait(keys, cost, signal, lineWaitMs, undefined);
+    const judgement = this.#consume(keys, cost);
+    if (judgement instanceof Promise) return judgement.then((resolved) => this.#judge(resolved, cost, signal));
+    return this.#judge(judgement, cost, signal);
+  }
+
+  #consume(keys: readonly string[], cost: number): Judgement | Promise<Judgement> {
+    return this.#limits.consume(this.#store, keys, cost, this.#clock.now());
+  }
+
+  #judge(judgement: Judgement, cost: number, signal: AbortSignal | undefined): Verdict | Promise<Verdict> {
+    if (judgement.allowed) {
+      this.#counts.allowed++;
+      return admitted(judgement);
+    }
+    this.#counts.limited++;
+    const shadow = this.options.shadow;
+    if (this.#events.has('limit')) this.#events.emit('limit', { policy: this.name, decision: this.#limits.namedAt(judgement), shadow });
+    if (shadow) {
+      this.#counts.allowed++;
+      this.#counts.shadowed++;
+      return admitted(judgement, true);
+    }
+    const retryAfterMs = judgement.decision.retryAfterMs;
+    const queue = this.#queue;
+    const fits = judgement.decisions.every((decision) => cost <= decision.limit);
+    if (queue === undefined || !fits || retryAfterMs > queue.maxWaitMs) return this.#refuse('limited', retryAfterMs, judgement);
+    return this.#wait(judgement.keys, cost, signal, retryAfterMs, judgement);
+  }
+
+  #wait(keys: readonly string[], cost: number, signal: AbortSignal | undefined, waitMs: number, judgement: Judgement | undefined): Verdict | Promise<Verdict> {
+    const queue = this.#queue as WaitQueue;
+    if (queue.isFull) return this.#refuse('queue-full', waitMs, judgement);
+    this.#counts.delayed++;
+    const waiting = queue.wait(lineId(keys), keys, cost, signal, waitMs);
+    if (this.#events.has('delay')) {
+      this.#events.emit('delay', { policy: this.name, decision: judgement && this.#limits.namedAt(judgement), queueDepth: queue.depth });
+    }
+    return waiting.then((outcome) => this.#afterWait(outcome));
+  }
+
+  #afterWait(outcome: WaitOutcome): Verdict {
+    if (!outcome.admitted) return this.#refuse(outcome.reason, outcome.judgement?.decision.retryAfterMs ?? 0, outcome.judgement);
+    this.#counts.allowed++;
+    return admitted(outcome.judgement);
+  }
+
+  #refuse(reason: Parameters<typeof refused>[0], retryAfterMs: number, judgement: Judgement | undefined): Verdict {
+    this.#counts.rejected++;
+    if (this.#events.has('reject')) {
+      this.#events.emit('reject', { policy: this.name, reason, retryAfterMs, decision: judgement && this.#limits.namedAt(judgement) });
+    }
+    return refused(reason, retryAfterMs, judgement);
+  }
+
+  #admission(verdict: Verdict): RateLimitAdmission {
+    return toAdmission(this.name, this.#limits, verdict);
+  }
+
+  #run<T>(verdict: Verdict | Promise<Verdict>, fn: Executable<T>, signal: AbortSignal | undefined): Promise<T> {
+    if (verdict instanceof Promise) return verdict.then((resolved) => this.#run(resolved, fn, signal));
+    if (verdict.admitted) return runAdmitted(fn, signal);
+    const decision = verdict.judgement && this.#limits.namedAt(verdict.judgement);
+    return Promise.reject(createRateLimitedError(this.name, verdict.reason, verdict.retryAfterMs, decision));
+  }
+}
+
+/**
+ * Builds a {@link RateLimit}. Options are validated once, here: a bad option throws `ConfigError`
+ * naming it and the value received.
+ *
+ * @example
+ * ```ts
+ * import { rateLimit } from '@breakwater/core';
+ *
+ * const api = rateLimit({
+ *   name: 'api',
+ *   limits: [
+ *     { name: 'per-client', key: (req: { ip: string }) => req.ip, capacity: 20, refillRate: 10, refillInterval: '1s' },
+ *     { name: 'global', algorithm: 'sliding-window', limit: 5_000, window: '1m' },
+ *   ],
+ *   deny: ['203.0.113.7'],
+ * });
+ *
+ * const admission = await api.acquire(req);
+ * if (!admission.admitted) reply(429, admission.retryAfterMs);
+ * ```
+ */
+export function rateLimit<TInput = unknown>(options: RateLimitOptions<TInput>): RateLimit<TInput> {
+  return new RateLimit(options);
+}
