@@ -1,5 +1,6 @@
 import type { Clock } from '../clock/clock.js';
 import { parseOptions } from '../config/parse-options.js';
+import { type CircuitOpenError, createCircuitOpenError } from '../errors/circuit-open-error.js';
 import { ConfigError } from '../errors/config-error.js';
 import { TimeoutError } from '../errors/timeout-error.js';
 import { type Disposable, toDisposable } from '../events/disposable.js';
@@ -7,6 +8,7 @@ import type { ExecuteOptions, Executable, Permit } from '../policy/admission.js'
 import type { ObservablePolicy } from '../policy/observable-policy.js';
 import type { BreakerCommand, BreakerStateHandle, BreakerTicket } from '../store/breaker-state-store.js';
 import { memoryBreakerStateStore } from '../store/memory-breaker-state-store.js';
+import { passiveContext } from '../policy/call-context.js';
 import { contextOf, sourceOf } from '../timeout/abort-scope.js';
 import { TimeoutRunner } from '../timeout/timeout-runner.js';
 import { BreakerEvents, type CallFailed, type CallRejected, type CallSucceeded, type CallTimedOut, type SlowCall } from './events.js';
@@ -14,7 +16,7 @@ import type { CircuitBreakerOptions } from './options.js';
 import { circuitBreakerOptionsSchema, type ResolvedCircuitBreakerOptions } from './options-schema.js';
 import { OutcomeRecorder } from './outcome-recorder.js';
 import { BreakerPermit } from './permit.js';
-import { CircuitRejection, createCircuitOpenError } from './rejection.js';
+import { CircuitRejection } from './rejection.js';
 import { type CircuitBreakerSnapshot, toSnapshot } from './snapshot.js';
 import type { CircuitBreakerState, CircuitStateName, StateChange } from './state.js';
 
@@ -83,13 +85,38 @@ export class CircuitBreaker<TFallback = never> implements ObservablePolicy<Circu
    * Runs `fn` through the breaker. Rejects with {@link CircuitOpenError} (or answers with the
    * fallback) when the breaker turns the call away.
    */
-  execute<T>(fn: Executable<T>, options?: ExecuteOptions): Promise<T | TFallback> {
-    const ticket = this.#handle.admit();
-    if (ticket === null) return this.#reject();
-    if (ticket instanceof Promise) {
-      return ticket.then((resolved) => (resolved === null ? this.#reject() : this.#run(resolved, fn, options)));
+  async execute<T>(fn: Executable<T>, options?: ExecuteOptions): Promise<T | TFallback> {
+    // One async frame for the whole call: every extra promise hop shows on the success path.
+    let ticket = this.#handle.admit();
+    if (ticket instanceof Promise) ticket = await ticket;
+    if (ticket === null) {
+      const error = this.#rejectionError();
+      if (this.#fallback === undefined) throw error;
+      return this.#fallback(error);
     }
-    return this.#run(ticket, fn, options);
+    // The caller's signal, or the scope of a timeout further out in a pipeline (its signal built only if read).
+    const source = options === undefined ? undefined : sourceOf(options);
+    if (source?.aborted) {
+      this.#recorder.release(ticket);
+      throw source.reason;
+    }
+    const recorder = this.#recorder;
+    const startedAt = recorder.start();
+    let result: T;
+    try {
+      result =
+        this.#timeout !== undefined
+          ? await this.#timeout.run(fn, source)
+          : await fn(source === undefined ? passiveContext : contextOf(source));
+    } catch (error) {
+      // The caller gave up: that says nothing about the dependency, so the slot is released.
+      if (source?.aborted && !(error instanceof TimeoutError)) recorder.release(ticket);
+      else recorder.failure(ticket, startedAt, error);
+      if (this.#fallback !== undefined) return this.#fallback(error);
+      throw error;
+    }
+    recorder.success(ticket, startedAt, result);
+    return result;
   }
 
   /** Subscribes to state changes. */
@@ -177,28 +204,6 @@ export class CircuitBreaker<TFallback = never> implements ObservablePolicy<Circu
     return new BreakerPermit(this.name, this.#recorder, ticket, this.#recorder.start());
   }
 
-  async #run<T>(ticket: BreakerTicket, fn: Executable<T>, options: ExecuteOptions | undefined): Promise<T | TFallback> {
-    // The caller's signal, or the scope of a timeout further out in a pipeline (its signal built only if read).
-    const source = sourceOf(options);
-    if (source?.aborted) {
-      this.#recorder.release(ticket);
-      throw source.reason;
-    }
-    const startedAt = this.#recorder.start();
-    let result: T;
-    try {
-      result = this.#timeout === undefined ? await fn(contextOf(source)) : await this.#timeout.run(fn, source);
-    } catch (error) {
-      // The caller gave up: that says nothing about the dependency, so the slot is released.
-      if (source?.aborted && !(error instanceof TimeoutError)) this.#recorder.release(ticket);
-      else this.#recorder.failure(ticket, startedAt, error);
-      if (this.#fallback !== undefined) return this.#fallback(error);
-      throw error;
-    }
-    this.#recorder.success(ticket, startedAt, result);
-    return result;
-  }
-
   /**
    * Aggressive timeout: rejects at the deadline even if `fn` ignores its signal, and aborts the signal.
    * One timer per timed call (`per-call` scheduling), cleared when the call settles.
@@ -216,13 +221,10 @@ export class CircuitBreaker<TFallback = never> implements ObservablePolicy<Circu
     });
   }
 
-  #reject(): Promise<TFallback> {
+  #rejectionError(): CircuitOpenError {
     const { reason, retryAfterMs } = this.#handle.rejection();
     this.#emitReject(reason, retryAfterMs);
-    const error = createCircuitOpenError(this.name, reason, retryAfterMs);
-    const fallback = this.#fallback;
-    if (fallback === undefined) return Promise.reject(error);
-    return new Promise<TFallback>((resolve) => resolve(fallback(error)));
+    return createCircuitOpenError(this.name, reason, retryAfterMs);
   }
 
   #emitReject(reason: CallRejected['reason'], retryAfterMs: number): void {

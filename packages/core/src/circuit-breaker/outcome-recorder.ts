@@ -14,6 +14,8 @@ export class OutcomeRecorder {
   readonly #events: BreakerEvents;
   readonly #clock: Clock;
   readonly #slowCallMs: number | undefined;
+  /** True when slow calls are detected, so every call is timed. */
+  readonly #timed: boolean;
   readonly #isFailure: ((error: unknown) => boolean) | undefined;
   readonly #isIgnored: ((error: unknown) => boolean) | undefined;
   readonly #isResultFailure: ((result: unknown) => boolean) | undefined;
@@ -24,6 +26,7 @@ export class OutcomeRecorder {
     this.#events = events;
     this.#clock = options.clock;
     this.#slowCallMs = options.trip.slowCallRate?.slowCallDuration;
+    this.#timed = this.#slowCallMs !== undefined;
     this.#isFailure = options.isFailure;
     this.#isIgnored = options.isIgnored;
     this.#isResultFailure = options.isResultFailure;
@@ -31,7 +34,7 @@ export class OutcomeRecorder {
 
   /** Start time for a new call, or NaN when nothing will need its duration. */
   start(): number {
-    return this.#slowCallMs !== undefined || this.#events.wantsDurations ? this.#clock.now() : Number.NaN;
+    return this.#timed || this.#events.wantsDurations ? this.#clock.now() : Number.NaN;
   }
 
   success(ticket: BreakerTicket, startedAt: number, result: unknown): void {
@@ -48,7 +51,8 @@ export class OutcomeRecorder {
   }
 
   failure(ticket: BreakerTicket, startedAt: number, error: unknown): void {
-    if (this.#isIgnored === undefined && this.#isFailure === undefined && startedAt !== startedAt && !this.#events.has('failure')) {
+    // No predicates and no timing (so no failure listener either: listeners make start() read the clock).
+    if (this.#isIgnored === undefined && this.#isFailure === undefined && startedAt !== startedAt) {
       this.#handle.settle(ticket, 'failure', Outcome.Failure);
       return;
     }

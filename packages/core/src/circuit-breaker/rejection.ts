@@ -22,5 +22,3 @@ export class CircuitRejection implements Rejection {
     return this.#error;
   }
 }
-
-export { createCircuitOpenError };
