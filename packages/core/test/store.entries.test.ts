@@ -1,9 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const src = resolve(dirname(fileURLToPath(import.meta.url)), '../src');
+const dist = resolve(src, '../dist');
 
 /** Every module specifier reachable through static imports and re-exports from `entry`. */
 function reachable(entry: string): { files: Set<string>; packages: Set<string> } {
@@ -30,14 +31,37 @@ describe('package entries', () => {
     expect([...files].some((file) => file.includes('store-conformance') || file.includes('/testing/'))).toBe(false);
   });
 
-  it('the testing entry brings vitest, for the conformance suite only', () => {
+  it('the testing entry never imports vitest or any other package', () => {
     const { packages } = reachable(resolve(src, 'testing/index.ts'));
-    expect([...packages].sort()).toEqual(['vitest']);
+    expect([...packages].filter((name) => !name.startsWith('node:'))).toEqual([]);
     const manifest = JSON.parse(readFileSync(resolve(src, '../package.json'), 'utf8')) as {
+      dependencies?: Record<string, string>;
       peerDependencies?: Record<string, string>;
-      peerDependenciesMeta?: Record<string, { optional?: boolean }>;
+      peerDependenciesMeta?: Record<string, unknown>;
     };
-    expect(manifest.peerDependencies?.vitest).toBeDefined();
-    expect(manifest.peerDependenciesMeta?.vitest?.optional).toBe(true);
+    expect(manifest.dependencies?.vitest).toBeUndefined();
+    expect(manifest.peerDependencies?.vitest).toBeUndefined();
+    expect(manifest.peerDependenciesMeta?.vitest).toBeUndefined();
+  });
+
+  // The built files, shared chunks included, as users load them (after `pnpm build`).
+  it.skipIf(!existsSync(resolve(dist, 'testing.js')))('the built testing entry (ESM and CJS) never imports or requires vitest', () => {
+    const visit = (file: string, seen: Set<string>): Set<string> => {
+      if (seen.has(file)) return seen;
+      seen.add(file);
+      const text = readFileSync(file, 'utf8');
+      for (const [, specifier] of text.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\s*\(\s*)["']([^"']+)["']/g)) {
+        if (specifier!.startsWith('.')) visit(resolve(dirname(file), specifier!), seen);
+      }
+      return seen;
+    };
+    for (const entry of ['testing.js', 'testing.cjs']) {
+      const files = [...visit(resolve(dist, entry), new Set())];
+      expect(files.length).toBeGreaterThan(1);
+      for (const file of files) {
+        const text = readFileSync(file, 'utf8');
+        expect(text, file).not.toMatch(/\bfrom\s*["']vitest["']|\bimport\s*\(?\s*["']vitest["']|\brequire\s*\(\s*["']vitest["']\s*\)/);
+      }
+    }
   });
 });

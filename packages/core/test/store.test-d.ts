@@ -19,9 +19,11 @@ import {
   describeStoreConformance,
   runStoreConformanceCase,
   storeConformanceCases,
+  type ConformanceTestApi,
   type MakeStore,
   type ManualClock,
   type StoreConformanceCase,
+  type StoreConformanceOptions,
 } from '../src/testing/index.js';
 
 describe('Store', () => {
@@ -56,7 +58,13 @@ describe('Store', () => {
   });
 
   it('the conformance suite takes a store factory that receives the manual clock', () => {
-    expectTypeOf(describeStoreConformance).parameters.toEqualTypeOf<[name: string, makeStore: MakeStore, options?: { readonly start?: number; readonly concurrency?: number }]>();
+    expectTypeOf(describeStoreConformance).parameters.toEqualTypeOf<[name: string, makeStore: MakeStore, options?: StoreConformanceOptions]>();
+    expectTypeOf<StoreConformanceOptions>().toEqualTypeOf<{ readonly start?: number; readonly concurrency?: number; readonly test?: ConformanceTestApi }>();
+    expectTypeOf<ConformanceTestApi['it']>().parameters.toEqualTypeOf<[name: string, fn: () => Promise<void> | void, timeoutMs?: number]>();
+    // The functions of vitest (and of any framework with the same shapes) are accepted as they are.
+    describeStoreConformance('MemoryStore', () => memoryStore(), { test: { describe, it } });
+    // @ts-expect-error describe and it must be functions
+    describeStoreConformance('MemoryStore', () => memoryStore(), { test: { describe: 'describe', it } });
     expectTypeOf<MakeStore>().toEqualTypeOf<(clock: ManualClock) => Store | Promise<Store>>();
     expectTypeOf(storeConformanceCases).toEqualTypeOf<readonly StoreConformanceCase[]>();
     expectTypeOf(runStoreConformanceCase).returns.toEqualTypeOf<Promise<void>>();

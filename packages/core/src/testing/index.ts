@@ -4,6 +4,7 @@ export {
   runStoreConformanceCase,
   storeConformanceCases,
   type ConformanceContext,
+  type ConformanceTestApi,
   type MakeStore,
   type StoreConformanceCase,
   type StoreConformanceOptions,

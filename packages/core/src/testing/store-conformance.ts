@@ -1,4 +1,3 @@
-import { describe, it } from 'vitest';
 import type { Store } from '../store/store.js';
 import { batchCases } from './conformance/batch-cases.js';
 import { storeCases } from './conformance/cases.js';
@@ -16,6 +15,17 @@ export interface StoreConformanceOptions {
   readonly start?: number;
   /** Calls fired at once in the concurrency cases. @default 200 */
   readonly concurrency?: number;
+  /**
+   * The test framework's `describe` and `it`, which {@link describeStoreConformance} declares the
+   * suite with. @default `globalThis.describe` and `globalThis.it` (jest, mocha, vitest with `globals: true`)
+   */
+  readonly test?: ConformanceTestApi;
+}
+
+/** The two functions of a test framework that the conformance suite needs (vitest, jest, mocha, node:test). */
+export interface ConformanceTestApi {
+  describe(name: string, fn: () => void): void;
+  it(name: string, fn: () => Promise<void> | void, timeoutMs?: number): void;
 }
 
 /**
@@ -44,26 +54,41 @@ export async function runStoreConformanceCase(check: StoreConformanceCase, makeS
 }
 
 /**
- * The store conformance suite (vitest `describe`/`it`): every algorithm's exact decisions at exact
- * instants, agreement with the reference step function over a random walk, peek, reset, costs,
- * expiry, periods longer than 24.8 days, `consumeAll`'s all-or-nothing rule, and concurrency (many
- * concurrent consumes on one key never admit more than allowed). Every store must pass it. Time
- * comes from a {@link ManualClock} given to `makeStore` and passed as `now` to every call, so a remote
- * store runs it in its client-clock mode.
+ * The store conformance suite: every algorithm's exact decisions at exact instants, agreement with
+ * the reference step function over a random walk, peek, reset, costs, expiry, periods longer than
+ * 24.8 days, `consumeAll`'s all-or-nothing rule, and concurrency (many concurrent consumes on one key
+ * never admit more than allowed). Every store must pass it. Time comes from a {@link ManualClock}
+ * given to `makeStore` and passed as `now` to every call, so a remote store runs it in its
+ * client-clock mode.
  *
- * Needs vitest (an optional peer dependency of `@breakwater/core`); import it from
- * `@breakwater/core/testing`.
+ * It declares one `describe` with one `it` per case, using the test framework's functions given as
+ * `options.test`, or else the global `describe` and `it`. `@breakwater/core/testing` imports no test
+ * framework.
+ *
+ * @throws TypeError when `options.test` is absent and there are no global `describe` and `it`.
  *
  * @example
  * ```ts
+ * import { describe, it } from 'vitest';
  * import { MemoryStore } from '@breakwater/core';
  * import { describeStoreConformance } from '@breakwater/core/testing';
  *
- * describeStoreConformance('MemoryStore', () => new MemoryStore({ maxKeys: 1_000 }));
+ * describeStoreConformance('MemoryStore', () => new MemoryStore(), { test: { describe, it } });
  * ```
  */
 export function describeStoreConformance(name: string, makeStore: MakeStore, options: StoreConformanceOptions = {}): void {
+  const { describe, it } = options.test ?? globalTestApi();
   describe(`store conformance: ${name}`, () => {
     for (const check of storeConformanceCases) it(check.name, () => runStoreConformanceCase(check, makeStore, options));
   });
+}
+
+/** The global `describe` and `it`, as jest, mocha and vitest with `globals: true` define them. */
+function globalTestApi(): ConformanceTestApi {
+  const { describe, it } = globalThis as { describe?: unknown; it?: unknown };
+  if (typeof describe === 'function' && typeof it === 'function') return { describe, it } as ConformanceTestApi;
+  throw new TypeError(
+    "describeStoreConformance() found no global describe() and it(): pass your test framework's functions " +
+      '(vitest, node:test, ...) as describeStoreConformance(name, makeStore, { test: { describe, it } }).',
+  );
 }

@@ -1,5 +1,5 @@
-import { expect } from 'vitest';
 import type { LimitSpec } from '../../store/limit-spec.js';
+import { assertThat } from './assert.js';
 import type { StoreConformanceCase } from './harness.js';
 
 const day = 86_400_000;
@@ -13,12 +13,12 @@ export const batchCases: readonly StoreConformanceCase[] = [
     async run({ store, at }) {
       const now = at(0);
       const both = await store.consumeAll([windowA, bucketB], ['k', 'k'], 2, now);
-      expect(both.map((d) => [d.allowed, d.remaining])).toEqual([[true, 3], [true, 1]]);
+      assertThat(both.map((d) => [d.allowed, d.remaining])).toEqual([[true, 3], [true, 1]]);
       const refused = await store.consumeAll([windowA, bucketB], ['k', 'k'], 2, now);
       // The bucket refuses, so the window is not charged: it reports its state as it stands.
-      expect(refused.map((d) => [d.allowed, d.remaining])).toEqual([[true, 3], [false, 1]]);
-      expect(refused[1]!.retryAfterMs).toBe(60_000);
-      expect(await store.consume(windowA, 'k', 3, now)).toMatchObject({ allowed: true, remaining: 0 });
+      assertThat(refused.map((d) => [d.allowed, d.remaining])).toEqual([[true, 3], [false, 1]]);
+      assertThat(refused[1]!.retryAfterMs).toBe(60_000);
+      assertThat(await store.consume(windowA, 'k', 3, now)).toMatchObject({ allowed: true, remaining: 0 });
     },
   },
   {
@@ -26,9 +26,9 @@ export const batchCases: readonly StoreConformanceCase[] = [
     async run({ store, at }) {
       const now = at(0);
       const decisions = await store.consumeAll([bucketB, windowA], ['one', 'two'], 1, now);
-      expect(decisions.map((d) => [d.limit, d.remaining])).toEqual([[3, 2], [5, 4]]);
-      expect(await store.peek(windowA, 'one', now)).toMatchObject({ remaining: 5 });
-      expect(await store.peek(bucketB, 'two', now)).toMatchObject({ remaining: 3 });
+      assertThat(decisions.map((d) => [d.limit, d.remaining])).toEqual([[3, 2], [5, 4]]);
+      assertThat(await store.peek(windowA, 'one', now)).toMatchObject({ remaining: 5 });
+      assertThat(await store.peek(bucketB, 'two', now)).toMatchObject({ remaining: 3 });
     },
   },
   {
@@ -36,8 +36,8 @@ export const batchCases: readonly StoreConformanceCase[] = [
     async run({ store, concurrency, at }) {
       const now = at(0);
       const results = await Promise.all(Array.from({ length: concurrency }, () => store.consumeAll([windowA, bucketB], ['hot', 'hot'], 1, now)));
-      expect(results.filter((decisions) => decisions.every((d) => d.allowed))).toHaveLength(3);
-      expect(await store.peek(windowA, 'hot', now)).toMatchObject({ remaining: 2 });
+      assertThat(results.filter((decisions) => decisions.every((d) => d.allowed))).toHaveLength(3);
+      assertThat(await store.peek(windowA, 'hot', now)).toMatchObject({ remaining: 2 });
     },
   },
   {
@@ -45,13 +45,13 @@ export const batchCases: readonly StoreConformanceCase[] = [
     async run({ consume, peek, start }) {
       const gcra: LimitSpec = { id: 'conformance:long-gcra', algorithm: 'gcra', limit: 1, periodMs: 40 * day, burst: 1 };
       const bucket: LimitSpec = { id: 'conformance:long-bucket', algorithm: 'token-bucket', capacity: 1, refillRate: 1, refillIntervalMs: 30 * day };
-      expect(await consume(gcra, 'k', 1, 0)).toMatchObject({ allowed: true, resetAt: start + 40 * day });
-      expect(await consume(bucket, 'k', 1, 0)).toMatchObject({ allowed: true, resetAt: start + 30 * day });
-      expect(await consume(gcra, 'k', 1, 25 * day)).toMatchObject({ allowed: false, retryAfterMs: 15 * day });
-      expect(await consume(bucket, 'k', 1, 25 * day)).toMatchObject({ allowed: false, retryAfterMs: 5 * day });
-      expect(await peek(bucket, 'k', 30 * day - 1)).toMatchObject({ allowed: false, retryAfterMs: 1 });
-      expect(await consume(bucket, 'k', 1, 30 * day)).toMatchObject({ allowed: true });
-      expect(await consume(gcra, 'k', 1, 40 * day)).toMatchObject({ allowed: true });
+      assertThat(await consume(gcra, 'k', 1, 0)).toMatchObject({ allowed: true, resetAt: start + 40 * day });
+      assertThat(await consume(bucket, 'k', 1, 0)).toMatchObject({ allowed: true, resetAt: start + 30 * day });
+      assertThat(await consume(gcra, 'k', 1, 25 * day)).toMatchObject({ allowed: false, retryAfterMs: 15 * day });
+      assertThat(await consume(bucket, 'k', 1, 25 * day)).toMatchObject({ allowed: false, retryAfterMs: 5 * day });
+      assertThat(await peek(bucket, 'k', 30 * day - 1)).toMatchObject({ allowed: false, retryAfterMs: 1 });
+      assertThat(await consume(bucket, 'k', 1, 30 * day)).toMatchObject({ allowed: true });
+      assertThat(await consume(gcra, 'k', 1, 40 * day)).toMatchObject({ allowed: true });
     },
   },
   {
@@ -61,11 +61,11 @@ export const batchCases: readonly StoreConformanceCase[] = [
       const calendar: LimitSpec = { id: 'conformance:long-calendar', algorithm: 'calendar-window', limit: 1, windowStart: start, windowEnd: start + 31 * day };
       const first = await consume(window, 'k', 1, 0);
       const end = first.resetAt - start;
-      expect(end % day).toBe(0);
-      expect(await consume(window, 'k', 1, end - 1)).toMatchObject({ allowed: false, retryAfterMs: 1 });
-      expect(await consume(window, 'k', 1, end)).toMatchObject({ allowed: true });
-      expect(await consume(calendar, 'k', 1, 0)).toMatchObject({ allowed: true, resetAt: start + 31 * day });
-      expect(await consume(calendar, 'k', 1, 30 * day)).toMatchObject({ allowed: false, retryAfterMs: day });
+      assertThat(end % day).toBe(0);
+      assertThat(await consume(window, 'k', 1, end - 1)).toMatchObject({ allowed: false, retryAfterMs: 1 });
+      assertThat(await consume(window, 'k', 1, end)).toMatchObject({ allowed: true });
+      assertThat(await consume(calendar, 'k', 1, 0)).toMatchObject({ allowed: true, resetAt: start + 31 * day });
+      assertThat(await consume(calendar, 'k', 1, 30 * day)).toMatchObject({ allowed: false, retryAfterMs: day });
     },
   },
 ];

@@ -1,7 +1,7 @@
-import { expect } from 'vitest';
 import { limitStep, type AlgorithmState } from '../../rate-limit/algorithms/run-step.js';
 import type { Decision } from '../../store/decision.js';
 import type { LimitSpec } from '../../store/limit-spec.js';
+import { assertThat } from './assert.js';
 import { seededRandom, type StoreConformanceCase, tuple } from './harness.js';
 import { atStart, decisionTables } from './tables.js';
 
@@ -20,7 +20,7 @@ const tables: StoreConformanceCase[] = decisionTables.map((table) => ({
     for (const [i, step] of table.steps.entries()) {
       const spec = atStart(step.spec ?? table.spec, start);
       const decision = step.op === 'peek' ? await peek(spec, 'client', step.at) : await consume(spec, 'client', step.cost ?? 1, step.at);
-      expect(tuple(decision, start), `step ${i}: ${step.op} cost ${step.cost ?? 1} at +${step.at} ms`).toEqual(step.expect);
+      assertThat(tuple(decision, start), `step ${i}: ${step.op} cost ${step.cost ?? 1} at +${step.at} ms`).toEqual(step.expect);
     }
   },
 }));
@@ -40,7 +40,7 @@ async function modelWalk(spec: LimitSpec, context: Parameters<StoreConformanceCa
     const cost = Math.floor(random() * 4);
     const decision = peek ? await context.peek(spec, 'walker', elapsed) : await context.consume(spec, 'walker', cost, elapsed);
     const expected = peek ? peekModel(state, spec, now) : limitStep(state, spec, now, cost).decision;
-    expect(decision, `step ${i}: ${peek ? 'peek' : `consume ${cost}`} at +${elapsed} ms`).toEqual(expected);
+    assertThat(decision, `step ${i}: ${peek ? 'peek' : `consume ${cost}`} at +${elapsed} ms`).toEqual(expected);
     if (!peek && decision.allowed) state = limitStep(state, spec, now, cost).state;
   }
 }
@@ -56,16 +56,16 @@ const behaviour: StoreConformanceCase[] = [
   ...perAlgorithm('many concurrent consumes on one key never admit more than the limit', async (spec, { store, concurrency, at }) => {
     const now = at(0);
     const decisions = await Promise.all(Array.from({ length: concurrency }, () => store.consume(spec, 'hot', 1, now)));
-    expect(decisions.filter((decision) => decision.allowed)).toHaveLength(5);
+    assertThat(decisions.filter((decision) => decision.allowed)).toHaveLength(5);
   }),
   ...perAlgorithm('peek reports without charging', async (spec, { consume, peek }) => {
-    expect(await peek(spec, 'fresh', 0)).toMatchObject({ allowed: true, remaining: 5, retryAfterMs: 0 });
+    assertThat(await peek(spec, 'fresh', 0)).toMatchObject({ allowed: true, remaining: 5, retryAfterMs: 0 });
     await consume(spec, 'used', 5, 0);
     const first = await peek(spec, 'used', 0);
-    expect(first).toMatchObject({ allowed: false, remaining: 0 });
-    expect(first.retryAfterMs).toBeGreaterThan(0);
-    expect(await peek(spec, 'used', 0)).toEqual(first);
-    expect(await peek(spec, 'fresh', 0)).toMatchObject({ remaining: 5 });
+    assertThat(first).toMatchObject({ allowed: false, remaining: 0 });
+    assertThat(first.retryAfterMs).toBeGreaterThan(0);
+    assertThat(await peek(spec, 'used', 0)).toEqual(first);
+    assertThat(await peek(spec, 'fresh', 0)).toMatchObject({ remaining: 5 });
   }),
   ...perAlgorithm('reset forgets one key of one limit only', async (spec, { store, consume }) => {
     const other: LimitSpec = { ...spec, id: `${spec.id}:other` };
@@ -73,28 +73,28 @@ const behaviour: StoreConformanceCase[] = [
     await consume(spec, 'b', 5, 0);
     await consume(other, 'a', 5, 0);
     await store.reset(spec, 'a');
-    expect(await consume(spec, 'a', 5, 0)).toMatchObject({ allowed: true, remaining: 0 });
-    expect(await consume(spec, 'b', 1, 0)).toMatchObject({ allowed: false });
-    expect(await consume(other, 'a', 1, 0)).toMatchObject({ allowed: false });
+    assertThat(await consume(spec, 'a', 5, 0)).toMatchObject({ allowed: true, remaining: 0 });
+    assertThat(await consume(spec, 'b', 1, 0)).toMatchObject({ allowed: false });
+    assertThat(await consume(other, 'a', 1, 0)).toMatchObject({ allowed: false });
   }),
   ...perAlgorithm('keys and limits are independent; a refusal charges nothing', async (spec, { consume }) => {
     const other: LimitSpec = { ...spec, id: `${spec.id}:second` };
-    expect(await consume(spec, 'x', 5, 0)).toMatchObject({ allowed: true, remaining: 0 });
-    expect(await consume(spec, 'y', 5, 0)).toMatchObject({ allowed: true, remaining: 0 });
-    expect(await consume(other, 'x', 3, 0)).toMatchObject({ allowed: true, remaining: 2 });
-    expect(await consume(other, 'x', 6, 0)).toMatchObject({ allowed: false, remaining: 2 });
-    expect(await consume(other, 'x', 2, 0)).toMatchObject({ allowed: true, remaining: 0 });
+    assertThat(await consume(spec, 'x', 5, 0)).toMatchObject({ allowed: true, remaining: 0 });
+    assertThat(await consume(spec, 'y', 5, 0)).toMatchObject({ allowed: true, remaining: 0 });
+    assertThat(await consume(other, 'x', 3, 0)).toMatchObject({ allowed: true, remaining: 2 });
+    assertThat(await consume(other, 'x', 6, 0)).toMatchObject({ allowed: false, remaining: 2 });
+    assertThat(await consume(other, 'x', 2, 0)).toMatchObject({ allowed: true, remaining: 0 });
   }),
   ...perAlgorithm('a cost of 0 is admitted and charges nothing', async (spec, { consume }) => {
     await consume(spec, 'zero', 5, 0);
-    expect(await consume(spec, 'zero', 0, 0)).toMatchObject({ allowed: true, remaining: 0, retryAfterMs: 0 });
+    assertThat(await consume(spec, 'zero', 0, 0)).toMatchObject({ allowed: true, remaining: 0, retryAfterMs: 0 });
   }),
   ...perAlgorithm('a key is whole again at resetAt', async (spec, { consume, peek, start }) => {
     const decision = await consume(spec, 'expiring', 5, 0);
-    expect(decision.allowed).toBe(true);
-    expect(await peek(spec, 'expiring', decision.resetAt - start - 1)).toMatchObject({ allowed: spec.algorithm !== 'fixed-window' && spec.algorithm !== 'calendar-window' });
+    assertThat(decision.allowed).toBe(true);
+    assertThat(await peek(spec, 'expiring', decision.resetAt - start - 1)).toMatchObject({ allowed: spec.algorithm !== 'fixed-window' && spec.algorithm !== 'calendar-window' });
     if (spec.algorithm === 'calendar-window') return; // its next window needs the caller's next spec
-    expect(await peek(spec, 'expiring', decision.resetAt - start)).toMatchObject({ allowed: true, remaining: 5 });
+    assertThat(await peek(spec, 'expiring', decision.resetAt - start)).toMatchObject({ allowed: true, remaining: 5 });
   }),
 ];
 

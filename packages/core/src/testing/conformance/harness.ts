@@ -17,7 +17,7 @@ export interface ConformanceContext {
   peek(spec: LimitSpec, key: string, atMs: number): Promise<Decision>;
 }
 
-/** One named check of the store contract; throws (through `expect`) when the store breaks it. */
+/** One named check of the store contract; throws (through `assertThat`) when the store breaks it. */
 export interface StoreConformanceCase {
   readonly name: string;
   run(context: ConformanceContext): Promise<void>;
