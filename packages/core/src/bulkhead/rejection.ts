@@ -1,5 +1,4 @@
-import { withoutStackTrace } from '../errors/breakwater-error.js';
-import { BulkheadFullError, type BulkheadRejectionReason } from '../errors/bulkhead-full-error.js';
+import { type BulkheadFullError, type BulkheadRejectionReason, createBulkheadFullError } from '../errors/bulkhead-full-error.js';
 import { ErrorCode } from '../errors/codes.js';
 import type { Rejection } from '../policy/admission.js';
 
@@ -19,7 +18,7 @@ export class BulkheadRejection implements Rejection {
   }
 
   get error(): BulkheadFullError {
-    this.#error ??= withoutStackTrace(() => new BulkheadFullError(this.policy, this.reason, this.retryAfterMs));
+    this.#error ??= createBulkheadFullError(this.policy, this.reason, this.retryAfterMs);
     return this.#error;
   }
 }

@@ -1,4 +1,4 @@
-import { BreakwaterError } from './breakwater-error.js';
+import { BreakwaterError, instantiateError, nameErrorClass } from './breakwater-error.js';
 import { ErrorCode } from './codes.js';
 
 /**
@@ -24,8 +24,22 @@ export class BulkheadFullError extends BreakwaterError {
   readonly reason: BulkheadRejectionReason;
 
   constructor(policy: string, reason: BulkheadRejectionReason, retryAfterMs: number) {
-    super(ErrorCode.BulkheadFull, `Bulkhead "${policy}" rejected the call (${reason}); retry in ${retryAfterMs} ms`, { policy });
+    super(ErrorCode.BulkheadFull, describeRejection(policy, reason, retryAfterMs), { policy });
     this.reason = reason;
     this.retryAfterMs = retryAfterMs;
   }
+
+  protected override describe(): string {
+    return describeRejection(this.policy ?? '', this.reason, this.retryAfterMs);
+  }
+}
+nameErrorClass(BulkheadFullError);
+
+function describeRejection(policy: string, reason: BulkheadRejectionReason, retryAfterMs: number): string {
+  return `Bulkhead "${policy}" rejected the call (${reason}); retry in ${retryAfterMs} ms`;
+}
+
+/** A {@link BulkheadFullError} built without running its constructor (see `instantiateError`). */
+export function createBulkheadFullError(policy: string, reason: BulkheadRejectionReason, retryAfterMs: number): BulkheadFullError {
+  return instantiateError(BulkheadFullError, { code: ErrorCode.BulkheadFull, policy, retryAfterMs, reason });
 }

@@ -1,5 +1,5 @@
 import type { QuotaDecision } from '../quota/decision.js';
-import { BreakwaterError } from './breakwater-error.js';
+import { BreakwaterError, nameErrorClass } from './breakwater-error.js';
 import { ErrorCode } from './codes.js';
 
 const adjectives = { hour: 'hourly', day: 'daily', week: 'weekly', month: 'monthly' } as const;
@@ -23,13 +23,18 @@ export class QuotaExceededError extends BreakwaterError {
   readonly decision: QuotaDecision;
 
   constructor(policy: string, decision: QuotaDecision) {
-    super(
-      ErrorCode.QuotaExceeded,
-      `Quota "${policy}": the ${adjectives[decision.period]} quota of ${decision.limit} is used up; retry in ${decision.retryAfterMs} ms`,
-      { policy },
-    );
+    super(ErrorCode.QuotaExceeded, describeExhaustion(policy, decision), { policy });
     this.retryAfterMs = decision.retryAfterMs;
     this.resetAt = decision.resetAt;
     this.decision = decision;
   }
+
+  protected override describe(): string {
+    return describeExhaustion(this.policy ?? '', this.decision);
+  }
+}
+nameErrorClass(QuotaExceededError);
+
+function describeExhaustion(policy: string, decision: QuotaDecision): string {
+  return `Quota "${policy}": the ${adjectives[decision.period]} quota of ${decision.limit} is used up; retry in ${decision.retryAfterMs} ms`;
 }

@@ -1,5 +1,5 @@
 import type { RateLimitDecision } from '../rate-limit/decision.js';
-import { BreakwaterError } from './breakwater-error.js';
+import { BreakwaterError, nameErrorClass } from './breakwater-error.js';
 import { ErrorCode } from './codes.js';
 
 /**
@@ -30,14 +30,28 @@ export class RateLimitedError extends BreakwaterError {
   readonly decision: RateLimitDecision | undefined;
 
   constructor(policy: string, reason: RateLimitRejectionReason, retryAfterMs: number, decision?: RateLimitDecision) {
-    super(ErrorCode.RateLimited, `Rate limit "${policy}" ${describe(reason, decision)}; retry in ${retryAfterMs} ms`, { policy });
+    super(ErrorCode.RateLimited, describeRefusal(policy, reason, retryAfterMs, decision), { policy });
     this.reason = reason;
     this.retryAfterMs = retryAfterMs;
     this.decision = decision;
   }
+
+  protected override describe(): string {
+    return describeRefusal(this.policy ?? '', this.reason, this.retryAfterMs, this.decision);
+  }
+}
+nameErrorClass(RateLimitedError);
+
+function describeRefusal(
+  policy: string,
+  reason: RateLimitRejectionReason,
+  retryAfterMs: number,
+  decision: RateLimitDecision | undefined,
+): string {
+  return `Rate limit "${policy}" ${describeReason(reason, decision)}; retry in ${retryAfterMs} ms`;
 }
 
-function describe(reason: RateLimitRejectionReason, decision: RateLimitDecision | undefined): string {
+function describeReason(reason: RateLimitRejectionReason, decision: RateLimitDecision | undefined): string {
   const limit = decision ? ` (limit "${decision.name}")` : '';
   switch (reason) {
     case 'limited':

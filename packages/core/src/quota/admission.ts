@@ -1,4 +1,4 @@
-import { withoutStackTrace } from '../errors/breakwater-error.js';
+import { instantiateError } from '../errors/breakwater-error.js';
 import { ErrorCode } from '../errors/codes.js';
 import { QuotaExceededError } from '../errors/quota-exceeded-error.js';
 import type { Permit, Rejection } from '../policy/admission.js';
@@ -62,7 +62,8 @@ export class QuotaRejection implements Rejection {
   }
 }
 
-/** A {@link QuotaExceededError} without a stack trace. */
+/** A {@link QuotaExceededError} built without its constructor (no stack, lazy message). */
 export function createQuotaExceededError(policy: string, decision: QuotaDecision): QuotaExceededError {
-  return withoutStackTrace(() => new QuotaExceededError(policy, decision));
+  const { retryAfterMs, resetAt } = decision;
+  return instantiateError(QuotaExceededError, { code: ErrorCode.QuotaExceeded, policy, retryAfterMs, resetAt, decision });
 }

@@ -1,4 +1,4 @@
-import { withoutStackTrace } from '../errors/breakwater-error.js';
+import { instantiateError } from '../errors/breakwater-error.js';
 import { ErrorCode } from '../errors/codes.js';
 import { RateLimitedError, type RateLimitRejectionReason } from '../errors/rate-limited-error.js';
 import type { Rejection } from '../policy/admission.js';
@@ -31,12 +31,12 @@ export class RateLimitRejection implements Rejection {
   }
 }
 
-/** A {@link RateLimitedError} without a stack trace: refusals are control flow on a hot path. */
+/** A {@link RateLimitedError} built without its constructor (no stack, lazy message): refusals are control flow on a hot path. */
 export function createRateLimitedError(
   policy: string,
   reason: RateLimitRejectionReason,
   retryAfterMs: number,
   decision: RateLimitDecision | undefined,
 ): RateLimitedError {
-  return withoutStackTrace(() => new RateLimitedError(policy, reason, retryAfterMs, decision));
+  return instantiateError(RateLimitedError, { code: ErrorCode.RateLimited, policy, reason, retryAfterMs, decision });
 }
