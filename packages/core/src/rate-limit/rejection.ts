@@ -1,33 +1,27 @@
 import { instantiateError } from '../errors/breakwater-error.js';
 import { ErrorCode } from '../errors/codes.js';
 import { RateLimitedError, type RateLimitRejectionReason } from '../errors/rate-limited-error.js';
-import type { Rejection } from '../policy/admission.js';
+import { LazyRejection } from '../policy/lazy-rejection.js';
 import type { RateLimitDecision } from './decision.js';
 
 /** A rate limit's {@link Rejection}; its error is built on first read, without a stack trace. */
-export class RateLimitRejection implements Rejection {
-  readonly admitted = false as const;
+export class RateLimitRejection extends LazyRejection<RateLimitedError> {
   readonly code = ErrorCode.RateLimited;
-  readonly policy: string;
   readonly reason: RateLimitRejectionReason;
-  readonly retryAfterMs: number;
   /** The most restrictive limit's decision, when a limit was asked. */
   readonly decision: RateLimitDecision | undefined;
   /** Every limit's decision, in the order of `limits` (empty when no limit was asked). */
   readonly decisions: readonly RateLimitDecision[];
-  #error: RateLimitedError | undefined;
 
   constructor(policy: string, reason: RateLimitRejectionReason, retryAfterMs: number, decisions: readonly RateLimitDecision[], index: number) {
-    this.policy = policy;
+    super(policy, retryAfterMs);
     this.reason = reason;
-    this.retryAfterMs = retryAfterMs;
     this.decisions = decisions;
     this.decision = decisions[index];
   }
 
-  get error(): RateLimitedError {
-    this.#error ??= createRateLimitedError(this.policy, this.reason, this.retryAfterMs, this.decision);
-    return this.#error;
+  protected createError(): RateLimitedError {
+    return createRateLimitedError(this.policy, this.reason, this.retryAfterMs, this.decision);
   }
 }
 
