@@ -30,7 +30,7 @@ const realTimeRules = {
 };
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '**/.turbo/**', '**/coverage/**', 'apps/example/artifacts/**'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', '**/.turbo/**', '**/coverage/**', 'apps/example/artifacts/**', '**/tsup.config.bundled_*'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

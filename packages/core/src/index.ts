@@ -6,6 +6,7 @@ export { BreakwaterError, isBreakwaterError } from './errors/breakwater-error.js
 export { ConfigError, type ConfigIssue } from './errors/config-error.js';
 export { CircuitOpenError, type CircuitRejectionReason } from './errors/circuit-open-error.js';
 export { TimeoutError } from './errors/timeout-error.js';
+export { StoreUnavailableError } from './errors/store-unavailable-error.js';
 export { DuplicatePolicyError } from './errors/duplicate-policy-error.js';
 
 export { type Duration, type DurationUnit, parseDuration } from './config/duration.js';
@@ -66,6 +67,7 @@ export type {
   TokenBucketSpec,
 } from './store/limit-spec.js';
 export { MemoryStore, memoryStore } from './store/memory-store.js';
+export { OutageGuard, type StoreErrorMode, type StoreFailure } from './store/outage-guard.js';
 export type { MemoryStoreOptions, ResolvedMemoryStoreOptions } from './store/memory-store-options.js';
 export { limitStep, type AlgorithmState, type LimitStep } from './rate-limit/algorithms/run-step.js';
 export { RateLimitedError, type RateLimitRejectionReason } from './errors/rate-limited-error.js';
@@ -150,3 +152,5 @@ export type {
   PolicyOptions,
   PolicyRequiresOptions,
 } from './pipeline/types.js';
+
+export * from './http/index.js';

@@ -65,8 +65,8 @@ describe('quota: invalid options throw ConfigError naming the path and the value
 
 describe('quota: resolved options', () => {
   it('default to what options-schema.ts declares (quotaDefaults)', () => {
-    expect(quota({ name: 'q', limits: { day: 5 } }).options).toEqual({ name: 'q', limits: { day: 5 }, timeZone: 'UTC', weekStartsOn: 1, cost: 1, clock: systemClock });
-    expect(quotaDefaults).toEqual({ timeZone: 'UTC', weekStartsOn: 1, cost: 1 });
+    expect(quota({ name: 'q', limits: { day: 5 } }).options).toEqual({ name: 'q', limits: { day: 5 }, timeZone: 'UTC', weekStartsOn: 1, cost: 1, onStoreError: 'failOpen', clock: systemClock });
+    expect(quotaDefaults).toEqual({ timeZone: 'UTC', weekStartsOn: 1, cost: 1, onStoreError: 'failOpen' });
   });
 
   it('spell a time zone the way the runtime does', () => {

@@ -167,9 +167,10 @@ describe('rateLimit: resolved options', () => {
       ],
       cost: rateLimitDefaults.cost,
       shadow: rateLimitDefaults.shadow,
+      onStoreError: rateLimitDefaults.onStoreError,
       clock: systemClock,
     });
-    expect(rateLimitDefaults).toEqual({ refillIntervalMs: 1_000, cost: 1, shadow: false, maxWaitMs: 1_000, maxQueue: 100 });
+    expect(rateLimitDefaults).toEqual({ refillIntervalMs: 1_000, cost: 1, shadow: false, maxWaitMs: 1_000, maxQueue: 100, onStoreError: 'failOpen' });
   });
 
   it('default delay {} to maxWait 1 s and maxQueue 100', () => {

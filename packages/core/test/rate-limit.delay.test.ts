@@ -182,7 +182,7 @@ describe('rateLimit delay mode', () => {
       reset: async (spec, key) => inner.reset(spec, key),
     };
     const clock = new ManualClock(t0);
-    const limiter = rateLimit({ name: 'async', clock, store, delay: { maxWait: '5s' }, limits: [{ capacity: 1, refillRate: 1 }] });
+    const limiter = rateLimit({ name: 'async', clock, store, onStoreError: 'failClosed', delay: { maxWait: '5s' }, limits: [{ capacity: 1, refillRate: 1 }] });
     await limiter.execute(() => 1);
     const second = limiter.execute(() => 2);
     await flushMicrotasks();
@@ -192,6 +192,6 @@ describe('rateLimit delay mode', () => {
     await flushMicrotasks();
     failing = true;
     await clock.advanceAsync(1_000);
-    expect(await third).toBe('error:Error: store down');
+    expect(await third).toBe('error:StoreUnavailableError: "async" store unavailable: store down');
   });
 });

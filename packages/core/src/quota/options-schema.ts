@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { clockSchema, functionSchema, intSchema, policyNameSchema } from '../config/schema-helpers.js';
-import { limitCountSchema, limitNameSchema, storeSchema } from '../rate-limit/schema-parts.js';
+import { limitCountSchema, limitNameSchema, storeErrorModeSchema, storeSchema } from '../rate-limit/schema-parts.js';
 import type { Store } from '../store/store.js';
 import { canonicalTimeZone, isTimeZone } from './time-zone.js';
 
@@ -9,6 +9,7 @@ export const quotaDefaults = {
   timeZone: 'UTC',
   weekStartsOn: 1,
   cost: 1,
+  onStoreError: 'failOpen',
 } as const;
 
 const limitsSchema = z
@@ -37,6 +38,7 @@ export const quotaOptionsSchema = z
     operation: z.union([limitNameSchema, functionSchema<(input: unknown) => string>()], { message: 'expected an operation name or a function' }).optional(),
     cost: z.union([intSchema(0), functionSchema<(input: unknown) => number>()], { message: 'expected an integer >= 0 or a function' }).default(quotaDefaults.cost),
     store: storeSchema.optional() as z.ZodOptional<z.ZodType<Store, Store>>,
+    onStoreError: storeErrorModeSchema.default(quotaDefaults.onStoreError),
     clock: clockSchema,
   })
   .strict();

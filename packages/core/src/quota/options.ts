@@ -1,5 +1,6 @@
 import type { Clock } from '../clock/clock.js';
 import type { ExecuteOptions } from '../policy/admission.js';
+import type { StoreErrorMode } from '../store/outage-guard.js';
 import type { Store } from '../store/store.js';
 
 /** How much each calendar window allows; give at least one. */
@@ -28,6 +29,14 @@ export interface QuotaOptions<TInput = unknown> {
   readonly cost?: number | ((input: TInput) => number);
   /** Where counts live. @default a new `MemoryStore` for this quota */
   readonly store?: Store;
+  /**
+   * What happens when the store fails (an error, a timeout, a connection that is down); never a 429.
+   * `failOpen` admits the call, `failClosed` rejects it with `StoreUnavailableError`
+   * (`ERR_STORE_UNAVAILABLE`, a 503 over HTTP), `local` decides on an in-memory store in this process
+   * until the store answers again. Every failure is reported through `onStoreFailure`.
+   * @default 'failOpen'
+   */
+  readonly onStoreError?: StoreErrorMode;
   /** @default systemClock */
   readonly clock?: Clock;
 }

@@ -8,7 +8,8 @@ import { PolicyEvents } from '../rate-limit/policy-events.js';
 import { checkedCost, runAdmitted } from '../rate-limit/run-admitted.js';
 import type { Decision } from '../store/decision.js';
 import type { CalendarWindowSpec } from '../store/limit-spec.js';
-import { MemoryStore } from '../store/memory-store.js';
+import { guardedStore } from '../store/guarded-store.js';
+import type { StoreFailure } from '../store/outage-guard.js';
 import type { Store } from '../store/store.js';
 import { createQuotaExceededError, QuotaPermit, QuotaRejection } from './admission.js';
 import type { QuotaDecision, QuotaUsage } from './decision.js';
@@ -36,7 +37,7 @@ export class Quota<TInput = unknown> implements ObservablePolicy<QuotaSnapshot> 
   readonly #store: Store;
   readonly #ownsStore: boolean;
   readonly #windows: CalendarWindows;
-  readonly #events = new PolicyEvents<{ reject: QuotaRejected }>('quota');
+  readonly #events = new PolicyEvents<{ reject: QuotaRejected; storeFailure: StoreFailure }>('quota');
   #allowed = 0;
   #exceeded = 0;
 
@@ -46,7 +47,7 @@ export class Quota<TInput = unknown> implements ObservablePolicy<QuotaSnapshot> 
     this.name = resolved.name;
     this.#clock = resolved.clock;
     this.#ownsStore = resolved.store === undefined;
-    this.#store = resolved.store ?? new MemoryStore();
+    this.#store = guardedStore(resolved.store, resolved.onStoreError, resolved.name, this.#events);
     this.#windows = new CalendarWindows(resolved.name, resolved.limits, resolved.timeZone, resolved.weekStartsOn);
   }
 
@@ -93,6 +94,13 @@ export class Quota<TInput = unknown> implements ObservablePolicy<QuotaSnapshot> 
     await Promise.all(this.#windows.specsAt(this.#clock.now()).map((spec) => this.#store.reset(spec, storeKey)));
   }
 
+  /**
+   * Subscribes to store failures: each decision the store failed to make (error, timeout, connection
+   * down), with what the quota did instead (`onStoreError`).
+   */
+  onStoreFailure(listener: (event: StoreFailure) => void): Disposable {
+    return this.#events.subscribe('storeFailure', listener);
+  }
   /** Subscribes to calls turned away. */
   onReject(listener: (event: QuotaRejected) => void): Disposable {
     return this.#events.subscribe('reject', listener);

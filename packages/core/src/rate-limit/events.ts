@@ -1,4 +1,5 @@
 import type { RateLimitRejectionReason } from '../errors/rate-limited-error.js';
+import type { StoreFailure } from '../store/outage-guard.js';
 import type { RateLimitDecision } from './decision.js';
 
 /** A limit refused a call; in shadow mode the call still ran. */
@@ -29,6 +30,7 @@ export interface RateLimitRejected {
 
 /** Every rate-limit event by name. */
 export interface RateLimitEventMap {
+  storeFailure: StoreFailure;
   limit: RateLimitExceeded;
   delay: RateLimitDelayed;
   reject: RateLimitRejected;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { durationSchema } from '../config/duration.js';
 import { clockSchema, functionSchema, intSchema, policyNameSchema } from '../config/schema-helpers.js';
 import type { Store } from '../store/store.js';
-import { limitCountSchema, limitNameSchema, storeSchema, wholeMsSchema } from './schema-parts.js';
+import { limitCountSchema, limitNameSchema, storeErrorModeSchema, storeSchema, wholeMsSchema } from './schema-parts.js';
 
 /** The single home of the rate limit's defaults; TSDoc `@default`s mirror these. */
 export const rateLimitDefaults = {
@@ -11,6 +11,7 @@ export const rateLimitDefaults = {
   shadow: false,
   maxWaitMs: 1_000,
   maxQueue: 100,
+  onStoreError: 'failOpen',
 } as const;
 
 /** Largest product of a limit's count and its duration in ms: keeps the arithmetic exact (< 2^53). */
@@ -85,6 +86,7 @@ export const rateLimitOptionsSchema = z
     shadow: z.boolean({ message: 'expected a boolean' }).default(rateLimitDefaults.shadow),
     delay: delaySchema.optional(),
     store: storeSchema.optional() as z.ZodOptional<z.ZodType<Store, Store>>,
+    onStoreError: storeErrorModeSchema.default(rateLimitDefaults.onStoreError),
     clock: clockSchema,
   })
   .strict()

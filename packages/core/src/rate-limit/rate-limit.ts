@@ -5,6 +5,8 @@ import type { Executable } from '../policy/admission.js';
 import type { ObservablePolicy } from '../policy/observable-policy.js';
 import type { LimitSpec } from '../store/limit-spec.js';
 import { MemoryStore } from '../store/memory-store.js';
+import { guardedStore } from '../store/guarded-store.js';
+import type { StoreFailure } from '../store/outage-guard.js';
 import type { Store } from '../store/store.js';
 import { Judgement } from './decision.js';
 import type { RateLimitDelayed, RateLimitEventMap, RateLimitExceeded, RateLimitRejected } from './events.js';
@@ -48,7 +50,7 @@ export class RateLimit<TInput = unknown> implements ObservablePolicy<RateLimitSn
     this.name = resolved.name;
     this.#clock = resolved.clock;
     this.#ownsStore = resolved.store === undefined;
-    this.#store = resolved.store ?? new MemoryStore();
+    this.#store = guardedStore(resolved.store, resolved.onStoreError, resolved.name, this.#events);
     this.#memory = this.#store instanceof MemoryStore ? this.#store : undefined;
     this.#limits = new LimitSet<TInput>(resolved.name, resolved.limits);
     this.#cost = resolved.cost as number | ((input: TInput) => number);
@@ -109,6 +111,13 @@ export class RateLimit<TInput = unknown> implements ObservablePolicy<RateLimitSn
   /** Subscribes to calls queued to wait for capacity. */
   onDelay(listener: (event: RateLimitDelayed) => void): Disposable {
     return this.#events.subscribe('delay', listener);
+  }
+  /**
+   * Subscribes to store failures: each decision the store failed to make (error, timeout, connection
+   * down), with what the policy did instead (`onStoreError`).
+   */
+  onStoreFailure(listener: (event: StoreFailure) => void): Disposable {
+    return this.#events.subscribe('storeFailure', listener);
   }
   /** Subscribes to calls turned away. */
   onReject(listener: (event: RateLimitRejected) => void): Disposable {

@@ -18,6 +18,9 @@ export const wholeMsSchema: z.ZodType<number, Duration> = durationSchema({ posit
   message: 'expected whole milliseconds',
 }) as unknown as z.ZodType<number, Duration>;
 
+/** What a policy does when its store fails: `failOpen`, `failClosed` or `local`. */
+export const storeErrorModeSchema = z.enum(['failOpen', 'failClosed', 'local'], { message: 'expected "failOpen", "failClosed" or "local"' });
+
 /** A {@link Store}: consume, consumeAll, peek and reset. */
 export const storeSchema: z.ZodType<Store, Store> = z.custom<Store>(
   (value) =>

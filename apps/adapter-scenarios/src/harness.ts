@@ -1,0 +1,43 @@
+import type { HttpOptions, RouteGuards } from '@breakwater/core';
+
+/** Lets a test hold the `/t/hold` handler until it says so. */
+export class Gate {
+  #waiting: (() => void)[] = [];
+  #entered = 0;
+
+  /** Handlers await this. */
+  wait(): Promise<void> {
+    this.#entered++;
+    return new Promise((resolve) => this.#waiting.push(resolve));
+  }
+
+  /** Handlers that have entered so far. */
+  get entered(): number {
+    return this.#entered;
+  }
+
+  release(): void {
+    for (const resolve of this.#waiting.splice(0)) resolve();
+  }
+}
+
+/** What one scenario asks an adapter to serve. */
+export interface ScenarioApp {
+  /** Guards for every `/t/*` route (and nothing else). */
+  readonly guards: RouteGuards;
+  readonly http: HttpOptions;
+  /** `off`: ignore X-Forwarded-For; `loopback`: trust one proxy hop from 127.0.0.1. */
+  readonly trustProxy: 'off' | 'loopback';
+  readonly gate: Gate;
+}
+
+/**
+ * An adapter under test. Its server must listen on 127.0.0.1 and serve, under the guards:
+ * GET /t/ok → 200 `{"ok":true}`; /t/fail → 500; /t/throw → the handler throws;
+ * /t/missing → 404; /t/hold → awaits `gate.wait()` then 200 `{"held":true}` (unless already answered).
+ * GET /open → 200 without any guard.
+ */
+export interface Harness {
+  readonly name: string;
+  start(app: ScenarioApp): Promise<{ readonly url: string; close(): Promise<void> }>;
+}

@@ -1,0 +1,3 @@
+export { Gate, type Harness, type ScenarioApp } from './harness.js';
+export { runScenarios } from './scenarios.js';
+export { breakerState, failingStore, start, until, type Running } from './support.js';

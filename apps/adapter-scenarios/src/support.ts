@@ -1,0 +1,60 @@
+import { Registry, type HttpOptions, type RouteGuards } from '@breakwater/core';
+import { ManualClock } from '@breakwater/core/testing';
+import { Gate, type Harness } from './harness.js';
+
+/** One running scenario: its server, clock, registry, gate and logged warning codes. */
+export interface Running {
+  readonly url: string;
+  readonly clock: ManualClock;
+  readonly registry: Registry;
+  readonly gate: Gate;
+  readonly warnings: string[];
+  get(path: string, headers?: Record<string, string>, signal?: AbortSignal): Promise<Response>;
+  close(): Promise<void>;
+}
+
+/** Starts `harness` with `guards`; time starts at 0 on a ManualClock shared by every policy. */
+export async function start(harness: Harness, guards: RouteGuards, http: HttpOptions = {}, trustProxy: 'off' | 'loopback' = 'off'): Promise<Running> {
+  const clock = new ManualClock(0);
+  const registry = new Registry();
+  const gate = new Gate();
+  const warnings: string[] = [];
+  const logger = { warn: (_message: string, details: { code: string }) => void warnings.push(details.code) };
+  const server = await harness.start({ guards, http: { clock, registry, logger, ...http }, trustProxy, gate });
+  return {
+    url: server.url,
+    clock,
+    registry,
+    gate,
+    warnings,
+    get: (path, headers = {}, signal) => fetch(`${server.url}${path}`, signal === undefined ? { headers } : { headers, signal }),
+    close: async () => {
+      gate.release();
+      await server.close();
+    },
+  };
+}
+
+/** Waits (on I/O turns, never on a timer) until `predicate` holds: completion hooks run after the client has its response. */
+export async function until(predicate: () => boolean, turns = 2_000): Promise<void> {
+  for (let i = 0; i < turns && !predicate(); i++) await new Promise((resolve) => setImmediate(resolve));
+  if (!predicate()) throw new Error('condition not reached');
+}
+
+/** The state of a registered breaker. */
+export function breakerState(registry: Registry, name: string): string | undefined {
+  const snapshot = registry.get('circuit-breaker', name)?.snapshot() as { state?: string } | undefined;
+  return snapshot?.state;
+}
+
+/** A store whose every call fails, as a store outage would. */
+export function failingStore(): never {
+  const down = () => Promise.reject(new Error('store down'));
+  return { consume: down, consumeAll: down, peek: down, reset: down } as never;
+}
+
+/** Calls holding a slot of a registered bulkhead. */
+export function bulkheadActive(registry: Registry, name: string): number {
+  const snapshot = registry.get('bulkhead', name)?.snapshot() as { active?: number } | undefined;
+  return snapshot?.active ?? -1;
+}

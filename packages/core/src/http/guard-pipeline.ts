@@ -1,0 +1,189 @@
+import type { Clock } from '../clock/clock.js';
+import { systemClock } from '../clock/system-clock.js';
+import { ErrorCode } from '../errors/codes.js';
+import { TimeoutError } from '../errors/timeout-error.js';
+import { isBreakwaterError } from '../errors/breakwater-error.js';
+import type { Admission, Permit, Rejection } from '../policy/admission.js';
+import type { Decision } from '../store/decision.js';
+import { clientKeyOf } from './client-key.js';
+import { rejectionResponse, type HttpResponse } from './http-response.js';
+import type { ResolvedHttpOptions } from './http-options.js';
+import { RateLimitHeaderWriter, windowSecondsOf, type HeaderPolicy } from './ratelimit-headers.js';
+import type { HttpInput, RequestInfo } from './request-info.js';
+import { responseFallback, type ResponseFallback } from './response-fallback.js';
+import { resolveGuards, type ResolvedGuards, type RouteGuards } from './route-guards.js';
+import { Ticket } from './ticket.js';
+import { noteCount, type Warnings } from './warnings.js';
+
+/** What the guards decided: a response to write, or a ticket whose permits the adapter settles. */
+export type GuardResult = { readonly admitted: false; readonly response: HttpResponse } | { readonly admitted: true; readonly ticket: Ticket };
+
+const quotaSeconds = { hour: 3_600, day: 86_400, week: 604_800, month: 2_592_000 } as const;
+
+/**
+ * The middleware brain: runs a route's guards in order (rate limit, quota, bulkhead, breaker, then
+ * the deadline) and returns either the response to write or a {@link Ticket} to settle when the
+ * response ends. Refusals release every permit already taken; nothing is settled twice.
+ *
+ * @example
+ * ```ts
+ * const guards = new GuardPipeline({ rateLimit: { name: 'api', limits: [{ capacity: 10, refillRate: 1 }] } }, options, warnings);
+ * const result = await guards.admit(info, (response) => write(response));
+ * if (!result.admitted) return write(result.response);
+ * res.on('finish', () => result.ticket.finish(res.statusCode));
+ * ```
+ */
+export class GuardPipeline {
+  readonly guards: ResolvedGuards;
+  readonly #options: ResolvedHttpOptions;
+  readonly #warnings: Warnings;
+  readonly #clock: Clock;
+  readonly #headers: RateLimitHeaderWriter;
+  readonly #fallback: ResponseFallback | undefined;
+
+  constructor(route: RouteGuards, options: ResolvedHttpOptions, warnings: Warnings) {
+    this.#options = options;
+    this.#warnings = warnings;
+    this.#clock = options.clock ?? systemClock;
+    this.guards = resolveGuards(route, { registry: options.registry, store: options.store, clock: options.clock });
+    this.#headers = new RateLimitHeaderWriter(headerPolicies(this.guards), options.headers);
+    this.#fallback = route.fallback === undefined ? undefined : responseFallback(route.fallback, this.#clock);
+  }
+
+  /** The request's input: the request plus its client key. */
+  input(info: RequestInfo): HttpInput {
+    return { ip: info.ip, method: info.method, path: info.path, route: info.route, header: info.header, source: info.source, user: info.user, client: clientKeyOf(this.#options.clientKey, info) };
+  }
+
+  /**
+   * Runs the guards for one request. `onTimeout` receives the response to write when the route's
+   * deadline passes first (the permits are then already settled as failures).
+   */
+  admit(info: RequestInfo, onTimeout?: (response: HttpResponse) => void): GuardResult | Promise<GuardResult> {
+    return this.#continue({ input: this.input(info), permits: [], decisions: [], onTimeout }, 0);
+  }
+
+  /** Runs the guards from `stage` on, synchronously until one answers with a promise (a remote store, a queue). */
+  #continue(run: Run, stage: number): GuardResult | Promise<GuardResult> {
+    try {
+      for (; stage < stageCount; stage++) {
+        const admission = this.#acquire(stage, run.input);
+        if (admission === undefined) continue;
+        if (isThenable(admission)) {
+          const at = stage;
+          return admission.then(
+            (resolved) => this.#step(run, at, resolved) ?? this.#continue(run, at + 1),
+            (error: unknown) => this.#broken(run, error),
+          );
+        }
+        const refused = this.#step(run, stage, admission);
+        if (refused !== undefined) return refused;
+      }
+      return this.#admitted(run);
+    } catch (error) {
+      return this.#broken(run, error);
+    }
+  }
+
+  #acquire(stage: number, input: HttpInput): Admission | Promise<Admission> | undefined {
+    const guards = this.guards;
+    switch (stage) {
+      case 0: return guards.rateLimit?.acquire(input);
+      case 1: return guards.quota?.acquire(input);
+      case 2: return guards.bulkhead?.acquire();
+      default: return guards.circuitBreaker?.acquire();
+    }
+  }
+
+  /** Takes one guard's admission: a refusal's response, or undefined to go on. */
+  #step(run: Run, stage: number, admission: Admission): Promise<GuardResult> | undefined {
+    if (stage === 0) noteCount(this.#warnings, run.input.source, this.guards.rateLimit?.name ?? '', run.input.client);
+    if (stage < 2) run.decisions.push((admission as { decision?: Decision }).decision);
+    if (!admission.admitted) return this.#refuse(admission, run.input, run.permits, run.decisions);
+    run.permits.push(admission);
+    return undefined;
+  }
+
+  #admitted(run: Run): GuardResult {
+    const { input, permits, decisions, onTimeout } = run;
+    const headers: Record<string, string> = {};
+    if (decisions.length > 0) this.#headers.write(headers, decisions, this.#clock.now());
+    const ticket = new Ticket(input, permits, headers, this.#options.outcome, this.#fallback);
+    const timeout = this.guards.timeout;
+    if (timeout !== undefined && onTimeout !== undefined) {
+      const ms = timeout.options.duration;
+      ticket.arm(timeout.options.clock, ms, () => {
+        const error = new TimeoutError(timeout.name, ms);
+        ticket.settle('failure', error);
+        void this.#answer({ code: ErrorCode.Timeout, policy: timeout.name, retryAfterMs: 0 }, error, input, {}).then(onTimeout);
+      });
+    }
+    return { admitted: true, ticket };
+  }
+
+  /** A store or policy failure is not the client's fault: never a 429, never a 500. */
+  #broken(run: Run, error: unknown): GuardResult {
+    release(run.permits);
+    const code = isBreakwaterError(error) ? error.code : ErrorCode.StoreUnavailable;
+    return { admitted: false, response: rejectionResponse({ code, policy: policyOf(error), retryAfterMs: 1_000 }, this.#options.statuses) };
+  }
+
+  async #refuse(rejection: Rejection, input: HttpInput, permits: readonly Permit[], decisions: readonly (Decision | undefined)[]): Promise<GuardResult> {
+    release(permits);
+    const headers: Record<string, string> = {};
+    this.#headers.write(headers, decisions, this.#clock.now());
+    return { admitted: false, response: await this.#answer(rejection, undefined, input, headers) };
+  }
+
+  async #answer(rejection: Pick<Rejection, 'code' | 'policy' | 'retryAfterMs'>, error: unknown, input: HttpInput, headers: Record<string, string>): Promise<HttpResponse> {
+    const limited = rejection.code === ErrorCode.RateLimited || rejection.code === ErrorCode.QuotaExceeded;
+    if (!limited && this.#fallback !== undefined) {
+      try {
+        const served = await this.#fallback.answer(error ?? (rejection as Rejection).error, input);
+        if (served !== undefined) return served;
+      } catch {
+        // A failing fallback falls through to the plain refusal.
+      }
+    }
+    return rejectionResponse(rejection, this.#options.statuses, headers);
+  }
+}
+
+/** One request's progress through the guards. */
+interface Run {
+  readonly input: HttpInput;
+  readonly permits: Permit[];
+  readonly decisions: (Decision | undefined)[];
+  readonly onTimeout: ((response: HttpResponse) => void) | undefined;
+}
+
+/** Rate limit, quota, bulkhead, breaker; the deadline is armed once all admit. */
+const stageCount = 4;
+
+function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as { then?: unknown }).then === 'function';
+}
+
+function release(permits: readonly Permit[]): void {
+  for (const permit of permits) permit.release();
+}
+
+function policyOf(error: unknown): string {
+  return isBreakwaterError(error) && error.policy !== undefined ? error.policy : 'store';
+}
+
+function headerPolicies(guards: ResolvedGuards): HeaderPolicy[] {
+  const policies: HeaderPolicy[] = [];
+  const { rateLimit, quota } = guards;
+  if (rateLimit !== undefined) {
+    const limits = rateLimit.options.limits;
+    const tightest = limits.reduce((a, b) => (windowSecondsOf(b) < windowSecondsOf(a) ? b : a));
+    policies.push({ name: rateLimit.name, quota: 'capacity' in tightest ? tightest.capacity : 'burst' in tightest ? tightest.burst : tightest.limit, windowSeconds: windowSecondsOf(tightest) });
+  }
+  if (quota !== undefined) {
+    const limits = quota.options.limits as Record<string, number | undefined>;
+    const period = (['hour', 'day', 'week', 'month'] as const).find((p) => limits[p] !== undefined) ?? 'day';
+    policies.push({ name: quota.name, quota: limits[period] ?? 0, windowSeconds: quotaSeconds[period] });
+  }
+  return policies;
+}

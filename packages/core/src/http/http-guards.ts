@@ -1,0 +1,62 @@
+import { parseOptions } from '../config/parse-options.js';
+import { MemoryStore } from '../store/memory-store.js';
+import { GuardPipeline } from './guard-pipeline.js';
+import { type HttpOptions, httpOptionsSchema, type ResolvedHttpOptions, splitHttpOptions } from './http-options.js';
+import type { RouteFallback, RouteGuards } from './route-guards.js';
+import { type RouteEntry, RouteTable } from './route-table.js';
+import { insideRequest, WarningCode, Warnings } from './warnings.js';
+
+/**
+ * Parses an adapter's shared options once and runs the construction-time checks: a memory store
+ * while several instances run, a factory called inside a request handler.
+ *
+ * @example
+ * ```ts
+ * const setup = httpSetup('rateLimit', options);
+ * const guards = setup.pipeline({ rateLimit: options.rateLimit });
+ * ```
+ */
+export function httpSetup(root: string, options: HttpOptions): HttpSetup {
+  const resolved = parseOptions(root, httpOptionsSchema, options);
+  const warnings = new Warnings(resolved.logger);
+  if (resolved.instances > 1 && (resolved.store === undefined || resolved.store instanceof MemoryStore)) warnings.warn(WarningCode.MemoryStoreMultiInstance);
+  if (insideRequest()) warnings.warn(WarningCode.CreatedInHandler);
+  return {
+    options: resolved,
+    warnings,
+    pipeline: (guards) => new GuardPipeline(guards, resolved, warnings),
+    table: (routes) => new RouteTable(routes, resolved, warnings),
+  };
+}
+
+/** Parsed adapter options with their warnings, and builders of guards sharing them. */
+export interface HttpSetup {
+  readonly options: ResolvedHttpOptions;
+  readonly warnings: Warnings;
+  pipeline(guards: RouteGuards): GuardPipeline;
+  table(routes: readonly RouteEntry[]): RouteTable;
+}
+
+/** A single-guard middleware's options: the guard's own, the shared {@link HttpOptions}, and a fallback. */
+export type SingleGuardOptions<O> = O & HttpOptions & { readonly fallback?: RouteFallback };
+
+/**
+ * What every adapter's single-guard factory (`rateLimit()`, `circuitBreaker()`, …) needs: the
+ * options split into the policy's and the shared HTTP ones, parsed once, and the guard pipeline.
+ *
+ * @example
+ * ```ts
+ * const { setup, guards } = singleGuard('circuitBreaker', 'circuitBreaker', { name: 'payments' });
+ * ```
+ */
+export function singleGuard<O extends object>(
+  root: string,
+  slot: keyof RouteGuards,
+  options: SingleGuardOptions<O>,
+): { readonly setup: HttpSetup; readonly guards: GuardPipeline } {
+  const { fallback, ...rest } = options as SingleGuardOptions<O> & { fallback?: RouteFallback };
+  const [policy, http] = splitHttpOptions(rest as O & HttpOptions);
+  const setup = httpSetup(root, http);
+  const guards = setup.pipeline({ [slot]: policy, ...(fallback === undefined ? {} : { fallback }) } as RouteGuards);
+  return { setup, guards };
+}

@@ -1,0 +1,15 @@
+export type { HttpInput, RequestInfo } from './request-info.js';
+export { defaultIpv6Subnet, ipKey } from './ip.js';
+export { clientKeyOf, type ClientKeyOptions, type ResolvedClientKey } from './client-key.js';
+export { classifyError, classifyStatus, type OutcomeOptions, type ResolvedOutcomeOptions, type Settlement } from './outcome-classifier.js';
+export { defaultStatuses, headerEntries, mergeFieldValue, rejectionResponse, retryAfterSeconds, serializeBody, statusFor, type HttpResponse, type ProblemDetails, type StatusMap } from './http-response.js';
+export { RateLimitHeaderWriter, windowSecondsOf, type HeaderPolicy, type HeaderStandard, type RateLimitHeaderOptions } from './ratelimit-headers.js';
+export { checkForwarding, insideRequest, noteCount, trackRequest, WarningCode, Warnings, type Logger, type TrustProxyMode } from './warnings.js';
+export type { FallbackContext, ResolvedGuards, RouteFallback, RouteGuards } from './route-guards.js';
+export { fallbackHeader, lastGoodDefaults, type ResponseFallback } from './response-fallback.js';
+export { splitHttpOptions, type HttpOptions, type ResolvedHttpOptions } from './http-options.js';
+export { Ticket } from './ticket.js';
+export { GuardPipeline, type GuardResult } from './guard-pipeline.js';
+export { compilePattern, RouteTable, type RouteEntry } from './route-table.js';
+export { httpSetup, singleGuard, type HttpSetup, type SingleGuardOptions } from './http-guards.js';
+export { breakerHealth, breakerHealthPath, matchBreakerHealth, type BreakerHealthOptions } from './breaker-health.js';

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, clientKeyOf, compilePattern, ipKey, type RequestInfo } from '../src/index.js';
+import { clientKeySchema } from '../src/http/client-key.js';
+
+const info = (ip: string, headers: Record<string, string> = {}, user?: unknown): RequestInfo => ({
+  ip,
+  method: 'GET',
+  path: '/',
+  header: (name) => headers[name],
+  user,
+});
+
+describe('ipKey', () => {
+  it('keeps IPv4 and unwraps IPv4-mapped IPv6', () => {
+    expect(ipKey('10.1.2.3')).toBe('10.1.2.3');
+    expect(ipKey('::ffff:10.1.2.3')).toBe('10.1.2.3');
+    expect(ipKey('::FFFF:192.168.0.1')).toBe('192.168.0.1');
+  });
+
+  it('masks IPv6 to a /56 by default, and to any prefix by option', () => {
+    expect(ipKey('2001:db8:1:ab12::1')).toBe('2001:db8:1:ab00::/56');
+    expect(ipKey('2001:db8:1:abff:ffff::9')).toBe('2001:db8:1:ab00::/56');
+    expect(ipKey('2001:db8:1:ab12::1', 64)).toBe('2001:db8:1:ab12::/64');
+    expect(ipKey('2001:db8:1:ab12::1', 48)).toBe('2001:db8:1::/48');
+    expect(ipKey('2001:DB8::1', 128)).toBe('2001:db8::1');
+    expect(ipKey('::1')).toBe('::/56');
+  });
+
+  it('puts anything that is not an IP in one bucket', () => {
+    for (const bad of ['', 'not-an-ip', '999.1.1.1', '1.2.3.4, 5.6.7.8', 'x'.repeat(10_000), '::gggg']) expect(ipKey(bad)).toBe('unknown');
+  });
+});
+
+describe('clientKeyOf', () => {
+  const resolve = (options: unknown) => clientKeySchema.parse(options);
+
+  it('keys by IP by default', () => {
+    expect(clientKeyOf(resolve({}), info('2001:db8::1'))).toBe('2001:db8::/56');
+  });
+
+  it('keys by an API-key header, falling back to the IP when it is missing', () => {
+    const options = resolve({ by: 'header', header: 'x-api-key' });
+    expect(clientKeyOf(options, info('1.1.1.1', { 'x-api-key': 'abc' }))).toBe('key:abc');
+    expect(clientKeyOf(options, info('1.1.1.1'))).toBe('1.1.1.1');
+    expect(clientKeyOf(options, info('1.1.1.1', { 'x-api-key': 'k'.repeat(5_000) })).length).toBe(256);
+  });
+
+  it('keys by user id or custom function', () => {
+    expect(clientKeyOf(resolve({ by: 'user' }), info('1.1.1.1', {}, { id: 7 }))).toBe('user:7');
+    expect(clientKeyOf(resolve({ by: 'user' }), info('1.1.1.1'))).toBe('1.1.1.1');
+    expect(clientKeyOf(resolve({ by: 'custom', key: (r: RequestInfo) => r.header('x-tenant') }), info('1.1.1.1', { 'x-tenant': 't1' }))).toBe('t1');
+  });
+
+  it('rejects incomplete options', () => {
+    expect(clientKeySchema.safeParse({ by: 'header' }).success).toBe(false);
+    expect(clientKeySchema.safeParse({ ipv6Subnet: 0 }).success).toBe(false);
+    expect(ConfigError).toBeDefined();
+  });
+});
+
+describe('compilePattern', () => {
+  it('matches exact paths, parameters and prefixes', () => {
+    expect(compilePattern('/api/users')('/api/users')).toBe(true);
+    expect(compilePattern('/api/users')('/api/users/1')).toBe(false);
+    expect(compilePattern('/api/users/:id')('/api/users/1')).toBe(true);
+    expect(compilePattern('/api/users/:id')('/api/users/1/x')).toBe(false);
+    const prefix = compilePattern('/api/v1/query/*');
+    expect(prefix('/api/v1/query')).toBe(true);
+    expect(prefix('/api/v1/query/a/b')).toBe(true);
+    expect(prefix('/api/v1/queryx')).toBe(false);
+    expect(compilePattern('/*')('/anything')).toBe(true);
+  });
+});

@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { classifyError, classifyStatus, defaultStatuses, ErrorCode, RateLimitHeaderWriter, rejectionResponse, retryAfterSeconds, WarningCode, Warnings, checkForwarding, noteCount } from '../src/index.js';
+import { outcomeSchema } from '../src/http/outcome-classifier.js';
+
+describe('outcome classification', () => {
+  const defaults = outcomeSchema.parse({});
+  it('fails 5xx and thrown errors, not 4xx', () => {
+    expect(classifyStatus(defaults, 200)).toBe('success');
+    expect(classifyStatus(defaults, 404)).toBe('success');
+    expect(classifyStatus(defaults, 500)).toBe('failure');
+    expect(classifyStatus(defaults, 503)).toBe('failure');
+    expect(classifyError(defaults, new Error('x'))).toBe('failure');
+  });
+  it('takes predicates', () => {
+    const custom = outcomeSchema.parse({ isFailureStatus: (s: number) => s === 429, isIgnoredError: (e: unknown) => e === 'abort', isFailureError: () => false });
+    expect(classifyStatus(custom, 500)).toBe('success');
+    expect(classifyStatus(custom, 429)).toBe('failure');
+    expect(classifyError(custom, 'abort')).toBe('release');
+    expect(classifyError(custom, new Error('x'))).toBe('success');
+  });
+});
+
+describe('response mapping', () => {
+  it('rounds Retry-After up to whole seconds, at least 1', () => {
+    expect(retryAfterSeconds(1)).toBe(1);
+    expect(retryAfterSeconds(1000)).toBe(1);
+    expect(retryAfterSeconds(1001)).toBe(2);
+  });
+  it.each([
+    [ErrorCode.RateLimited, 429],
+    [ErrorCode.QuotaExceeded, 429],
+    [ErrorCode.CircuitOpen, 503],
+    [ErrorCode.BulkheadFull, 503],
+    [ErrorCode.Timeout, 504],
+  ])('maps %s to %i with a problem+json body naming the policy', (code, status) => {
+    const response = rejectionResponse({ code, policy: 'payments', retryAfterMs: 2_500 }, defaultStatuses);
+    expect(response.status).toBe(status);
+    expect(response.headers['content-type']).toBe('application/problem+json');
+    expect(response.headers['retry-after']).toBe('3');
+    expect(response.body).toMatchObject({ status, policy: 'payments', code, retryAfter: 3 });
+  });
+  it('omits Retry-After when the policy gives no figure', () => {
+    expect(rejectionResponse({ code: ErrorCode.Timeout, policy: 't', retryAfterMs: 0 }, defaultStatuses).headers['retry-after']).toBeUndefined();
+  });
+});
+
+describe('rate-limit headers', () => {
+  const decision = { allowed: true, limit: 10, remaining: 7, resetAt: 30_000, retryAfterMs: 0 };
+  const refused = { allowed: false, limit: 10, remaining: 0, resetAt: 30_000, retryAfterMs: 4_200 };
+  const policies = [{ name: 'api', quota: 10, windowSeconds: 60 }, { name: 'daily', quota: 1000, windowSeconds: 86_400 }];
+
+  it('writes the current httpapi draft by default, one item per policy', () => {
+    const headers: Record<string, string> = {};
+    new RateLimitHeaderWriter(policies).write(headers, [decision, { ...decision, limit: 1000, remaining: 999 }], 0);
+    expect(headers).toEqual({ 'ratelimit-policy': '"api";q=10;w=60, "daily";q=1000;w=86400', ratelimit: '"api";r=7;t=30, "daily";r=999;t=30' });
+  });
+  it('writes draft-7, draft-6 and legacy fields by option', () => {
+    const h7: Record<string, string> = {};
+    new RateLimitHeaderWriter(policies.slice(0, 1), { standard: 'draft-7' }).write(h7, [refused], 0);
+    expect(h7).toEqual({ 'ratelimit-policy': '10;w=60', ratelimit: 'limit=10, remaining=0, reset=5' });
+    const h6: Record<string, string> = {};
+    new RateLimitHeaderWriter(policies.slice(0, 1), { standard: 'draft-6', legacy: true }).write(h6, [decision], 0);
+    expect(h6).toMatchObject({ 'ratelimit-limit': '10', 'ratelimit-remaining': '7', 'ratelimit-reset': '30', 'x-ratelimit-limit': '10', 'x-ratelimit-remaining': '7', 'x-ratelimit-reset': '30' });
+  });
+  it('writes nothing when turned off', () => {
+    const headers: Record<string, string> = {};
+    const writer = new RateLimitHeaderWriter(policies, { standard: false });
+    writer.write(headers, [decision], 0);
+    expect(writer.silent).toBe(true);
+    expect(headers).toEqual({});
+  });
+  it('escapes policy names into structured-field strings', () => {
+    const headers: Record<string, string> = {};
+    new RateLimitHeaderWriter([{ name: 'a"b\n', quota: 1, windowSeconds: 1 }]).write(headers, [decision], 0);
+    expect(headers['ratelimit-policy']).toBe('"a\\"b";q=1;w=1');
+  });
+});
+
+describe('warnings', () => {
+  it('logs each code once and never throws', () => {
+    const logged: string[] = [];
+    const warnings = new Warnings({ warn: (_m, { code }) => void logged.push(code) });
+    checkForwarding(warnings, 'permissive', undefined);
+    checkForwarding(warnings, 'permissive', undefined);
+    checkForwarding(warnings, 'off', '1.2.3.4');
+    checkForwarding(warnings, 'restricted', '1.2.3.4');
+    expect(logged).toEqual([WarningCode.PermissiveTrustProxy, WarningCode.ForwardedWithoutTrustProxy]);
+    const throwing = new Warnings({ warn: () => { throw new Error('logger down'); } });
+    expect(() => throwing.warn(WarningCode.DoubleCount)).not.toThrow();
+  });
+  it('notices one request counted twice by the same policy and key', () => {
+    const logged: string[] = [];
+    const warnings = new Warnings({ warn: (_m, { code }) => void logged.push(code) });
+    const request = {};
+    noteCount(warnings, request, 'api', '1.1.1.1');
+    noteCount(warnings, {}, 'api', '1.1.1.1');
+    expect(logged).toEqual([]);
+    noteCount(warnings, request, 'api', '1.1.1.1');
+    expect(logged).toEqual([WarningCode.DoubleCount]);
+  });
+});

@@ -1,0 +1,109 @@
+import {
+  httpSetup,
+  singleGuard,
+  type SingleGuardOptions,
+  type BulkheadOptions,
+  type CircuitBreakerOptions,
+  type HttpInput,
+  type HttpOptions,
+  type QuotaOptions,
+  type RateLimitOptions,
+  type RouteEntry,
+  type TimeoutOptions,
+} from '@breakwater/core';
+import type { RequestHandler } from 'express';
+import { guardMiddleware } from './middleware.js';
+
+export type { HttpInput, HttpOptions, RouteEntry, RouteFallback, RouteGuards } from '@breakwater/core';
+
+/** A guard's own options plus the shared {@link HttpOptions} and an optional fallback. */
+export type ExpressGuardOptions<O> = SingleGuardOptions<O>;
+
+/** Options of {@link resilience}: a route table plus the shared {@link HttpOptions}. */
+export interface ResilienceOptions extends HttpOptions {
+  readonly routes: readonly RouteEntry[];
+}
+
+function single<O extends object>(root: string, slot: 'rateLimit' | 'quota' | 'bulkhead' | 'circuitBreaker' | 'timeout', options: ExpressGuardOptions<O>): RequestHandler {
+  const { setup, guards } = singleGuard(root, slot, options);
+  return guardMiddleware(setup, () => guards);
+}
+
+/**
+ * Express middleware counting each client against one or more limits; 429 with `Retry-After`, the
+ * IETF `RateLimit` fields and a problem+json body once a limit is spent.
+ *
+ * @example
+ * ```ts
+ * app.use('/api', rateLimit({ name: 'api', limits: [{ capacity: 100, refillRate: 10 }] }));
+ * ```
+ */
+export function rateLimit(options: ExpressGuardOptions<RateLimitOptions<HttpInput>>): RequestHandler {
+  return single('rateLimit', 'rateLimit', options);
+}
+
+/**
+ * Express middleware charging each client's calendar quota; 429 until the window resets.
+ *
+ * @example
+ * ```ts
+ * app.use('/api', quota({ name: 'daily', limits: { day: 10_000 }, clientKey: { by: 'header', header: 'x-api-key' } }));
+ * ```
+ */
+export function quota(options: ExpressGuardOptions<QuotaOptions<HttpInput>>): RequestHandler {
+  return single('quota', 'quota', options);
+}
+
+/**
+ * Express middleware capping concurrent requests; 503 when every slot and the queue are taken.
+ *
+ * @example
+ * ```ts
+ * app.post('/reports', bulkhead({ name: 'reports', maxConcurrent: 4 }), handler);
+ * ```
+ */
+export function bulkhead(options: ExpressGuardOptions<BulkheadOptions>): RequestHandler {
+  return single('bulkhead', 'bulkhead', options);
+}
+
+/**
+ * Express middleware guarding routes with a circuit breaker: 5xx responses and errors count as
+ * failures; while open, 503 with `Retry-After` (or the fallback).
+ *
+ * @example
+ * ```ts
+ * app.use('/payments', circuitBreaker({ name: 'payments', trip: { consecutiveFailures: 5 }, recoveryTimeout: '30s' }));
+ * ```
+ */
+export function circuitBreaker(options: ExpressGuardOptions<CircuitBreakerOptions>): RequestHandler {
+  return single('circuitBreaker', 'circuitBreaker', options);
+}
+
+/**
+ * Express middleware answering 504 (or the fallback) when the handler has not responded in time.
+ *
+ * @example
+ * ```ts
+ * app.get('/search', timeout({ duration: '2s' }), handler);
+ * ```
+ */
+export function timeout(options: ExpressGuardOptions<TimeoutOptions>): RequestHandler {
+  return single('timeout', 'timeout', options);
+}
+
+/**
+ * Express middleware from a declarative route table: the first entry matching a request's method
+ * and path guards it; other requests pass untouched.
+ *
+ * @example
+ * ```ts
+ * app.use(resilience({ routes: [{ path: '/api/v1/query/*', circuitBreaker: { name: 'query' }, timeout: { duration: '2s' } }] }));
+ * ```
+ */
+export function resilience(options: ResilienceOptions): RequestHandler {
+  const { routes, ...http } = options;
+  const setup = httpSetup('resilience', http);
+  const table = setup.table(routes);
+  return guardMiddleware(setup, (req) => table.match(req.method, req.path));
+}
+export { circuitBreakerHealth, type HealthRouteOptions } from './health.js';

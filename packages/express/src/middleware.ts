@@ -1,0 +1,58 @@
+import { checkForwarding, mergeFieldValue, serializeBody, type GuardPipeline, type GuardResult, type HttpResponse, type HttpSetup, type Ticket } from '@breakwater/core';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { requestInfo, trustProxyMode } from './request-info.js';
+
+/** Writes a core response unless the handler already answered. */
+export function write(res: Response, response: HttpResponse): void {
+  if (res.headersSent || res.writableEnded) return;
+  const { payload, contentType } = serializeBody(response);
+  res.status(response.status).set(response.headers).type(contentType).send(payload);
+}
+
+/**
+ * The one Express middleware every factory returns: runs the guards `select` picks for the request,
+ * and settles the ticket when the response finishes (`finish`) or the client goes away (`close`).
+ */
+export function guardMiddleware(setup: HttpSetup, select: (req: Request) => GuardPipeline | undefined): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const guards = select(req);
+    if (guards === undefined) return next();
+    const info = requestInfo(req);
+    checkForwarding(setup.warnings, trustProxyMode(req.app), info.header('x-forwarded-for'));
+    let ticket: Ticket | undefined;
+    let gone = false;
+    // Attached before any await, so that no completion can be missed.
+    res.once('finish', () => ticket?.finish(res.statusCode));
+    res.once('close', () => {
+      if (res.writableFinished) return;
+      gone = true;
+      ticket?.release();
+    });
+    const proceed = (result: GuardResult): void => {
+      if (!result.admitted) return write(res, result.response);
+      ticket = result.ticket;
+      if (gone) return ticket.release();
+      for (const [name, value] of Object.entries(ticket.headers)) res.setHeader(name, mergeFieldValue(name, res.getHeader(name), value));
+      if (ticket.remembers) remember(res, ticket);
+      next();
+    };
+    const result = guards.admit(info, (response) => write(res, response));
+    // Synchronous with the memory store: no promise, no extra turn of the event loop.
+    if ('then' in result) result.then(proceed, () => write(res, { status: 503, headers: {}, body: 'Service Unavailable' }));
+    else proceed(result);
+  };
+}
+
+/** Keeps the body the handler sends, for the last-good fallback. */
+function remember(res: Response, ticket: Ticket): void {
+  const send = res.send;
+  let body: unknown;
+  res.send = function (this: Response, chunk?: unknown) {
+    body = chunk;
+    return send.call(this, chunk);
+  };
+  res.once('finish', () => {
+    const contentType = res.get('content-type');
+    ticket.remember({ status: res.statusCode, headers: contentType === undefined ? {} : { 'content-type': contentType }, body: Buffer.isBuffer(body) ? body.toString() : body });
+  });
+}

@@ -1,0 +1,87 @@
+import type { AddressInfo } from 'node:net';
+import { ConfigError, Registry } from '@breakwater/core';
+import { ManualClock } from '@breakwater/core/testing';
+import express from 'express';
+import { afterEach, describe, expect, it } from 'vitest';
+import { bulkhead, circuitBreaker, quota, rateLimit, resilience, timeout } from '../src/index.js';
+
+let close: (() => Promise<void>) | undefined;
+afterEach(async () => {
+  await close?.();
+  close = undefined;
+});
+
+async function serve(app: express.Express): Promise<string> {
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise<void>((resolve) => server.once('listening', resolve));
+  close = () => new Promise<void>((resolve) => {
+    server.closeAllConnections();
+    server.close(() => resolve());
+  });
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+describe('express factories', () => {
+  it('guard a path prefix or one route, and leave the rest alone', async () => {
+    const clock = new ManualClock(0);
+    const app = express();
+    app.use('/api', rateLimit({ name: 'api', clock, limits: [{ capacity: 1, refillRate: 1, refillInterval: '1m' }] }));
+    app.get('/api/a', (_req, res) => void res.send('a'));
+    app.get('/other', (_req, res) => void res.send('other'));
+    app.get('/quota', quota({ name: 'q', clock, limits: { hour: 1 } }), (_req, res) => void res.send('q'));
+    app.get('/pool', bulkhead({ name: 'pool', maxConcurrent: 1 }), (_req, res) => void res.send('pool'));
+    app.get('/slow', timeout({ duration: '1s', clock }), (_req, res) => void res.send('slow'));
+    app.get('/cb', circuitBreaker({ name: 'cb', clock }), (_req, res) => void res.send('cb'));
+    const url = await serve(app);
+    expect((await fetch(`${url}/api/a`)).status).toBe(200);
+    expect((await fetch(`${url}/api/a`)).status).toBe(429);
+    expect((await fetch(`${url}/other`)).status).toBe(200);
+    expect((await fetch(`${url}/other`)).status).toBe(200);
+    expect((await fetch(`${url}/quota`)).status).toBe(200);
+    expect((await fetch(`${url}/quota`)).status).toBe(429);
+    for (const path of ['/pool', '/slow', '/cb']) expect((await fetch(`${url}${path}`)).status).toBe(200);
+  });
+
+  it('share policies by name through a registry', () => {
+    const registry = new Registry();
+    circuitBreaker({ name: 'payments', registry });
+    resilience({ registry, routes: [{ path: '/pay/*', circuitBreaker: { name: 'payments' } }] });
+    expect(registry.list().map((p) => `${p.kind}:${p.name}`)).toEqual(['circuit-breaker:payments']);
+  });
+
+  it('validate options once, with ConfigError naming the path', () => {
+    expect(() => rateLimit({ name: 'x', limits: [] })).toThrow(ConfigError);
+    expect(() => resilience({ routes: [{ path: 'api' }] })).toThrow(/resilience\.routes\.0\.path/);
+    expect(() => circuitBreaker({ name: 'x', clientKey: { by: 'header' } as never })).toThrow(/circuitBreaker\.clientKey/);
+  });
+
+  it('warn once about a permissive trust proxy', async () => {
+    const warned: string[] = [];
+    const app = express();
+    app.set('trust proxy', true);
+    app.use(rateLimit({ name: 'api', limits: [{ capacity: 5, refillRate: 1 }], logger: { warn: (_m, { code }) => void warned.push(code) } }));
+    app.get('/', (_req, res) => void res.send('ok'));
+    const url = await serve(app);
+    await fetch(url);
+    await fetch(url);
+    expect(warned).toEqual(['BW_PERMISSIVE_TRUST_PROXY']);
+  });
+});
+
+describe('express breaker health', () => {
+  it('serves every breaker and one by name, 503 when a critical one is open', async () => {
+    const { circuitBreakerHealth } = await import('../src/index.js');
+    const registry = new Registry();
+    const app = express();
+    app.use(circuitBreakerHealth({ registry, critical: ['cb'] }));
+    app.use(circuitBreaker({ name: 'cb', registry, trip: { consecutiveFailures: 1 } }));
+    app.get('/boom', (_req, res) => void res.status(500).send('boom'));
+    const url = await serve(app);
+    expect(await (await fetch(`${url}/health/circuit-breakers`)).json()).toMatchObject({ status: 'healthy' });
+    await fetch(`${url}/boom`);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect((await fetch(`${url}/health/circuit-breakers`)).status).toBe(503);
+    expect(await (await fetch(`${url}/health/circuit-breakers/cb`)).json()).toMatchObject({ breaker: { state: 'open' } });
+    expect((await fetch(`${url}/health/circuit-breakers/x`)).status).toBe(404);
+  });
+});

@@ -1,0 +1,4 @@
+import { runScenarios } from 'adapter-scenarios';
+import { expressHarness } from './harness.js';
+
+runScenarios(expressHarness);

@@ -1,0 +1,96 @@
+import { breakerHealth, breakerHealthPath, checkForwarding, httpSetup, mergeFieldValue, Registry, serializeBody, type GuardPipeline, type GuardResult, type HttpResponse, type Ticket } from '@breakwater/core';
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { requestInfo, trustProxyMode } from './request-info.js';
+import type { BreakwaterFastifyOptions } from './types.js';
+
+function send(reply: FastifyReply, response: HttpResponse): FastifyReply {
+  const { payload, contentType } = serializeBody(response);
+  return reply.code(response.status).headers(response.headers).type(contentType).send(payload);
+}
+
+const plugin: FastifyPluginAsync<BreakwaterFastifyOptions> = async (fastify: FastifyInstance, options: BreakwaterFastifyOptions) => {
+  // Registering twice is safe: the first registration's hooks already guard every route.
+  if (fastify.hasDecorator('breakwater')) return;
+  const { global, routes, health, ...http } = options;
+  const registry = http.registry ?? new Registry();
+  const setup = httpSetup('breakwater', { ...http, registry });
+  const table = routes === undefined ? undefined : setup.table(routes);
+  const fallbackGuards = global === undefined ? undefined : setup.pipeline(global);
+  const perRoute = new WeakMap<object, GuardPipeline>();
+  const tickets = new WeakMap<FastifyRequest, Ticket>();
+  const trust = trustProxyMode(fastify);
+  fastify.decorate('breakwater', { registry });
+  if (health !== undefined) {
+    const base = health.path ?? breakerHealthPath;
+    const answer = (name: string | undefined, reply: FastifyReply) => send(reply, breakerHealth(registry, name, health));
+    fastify.get(base, { config: { breakwater: false } }, (_request, reply) => answer(undefined, reply));
+    fastify.get<{ Params: { name: string } }>(`${base}/:name`, { config: { breakwater: false } }, (request, reply) => answer(request.params.name, reply));
+  }
+
+  const select = (request: FastifyRequest): GuardPipeline | undefined => {
+    const config = request.routeOptions.config as { breakwater?: unknown } | undefined;
+    const own = config?.breakwater;
+    if (own === false) return undefined;
+    if (typeof own === 'object' && own !== null) {
+      let guards = perRoute.get(own);
+      if (guards === undefined) perRoute.set(own, (guards = setup.pipeline(own)));
+      return guards;
+    }
+    return table?.match(request.method, requestInfo(request).path) ?? fallbackGuards;
+  };
+
+  // Callback-style hooks: no promise per hook per request on the synchronous (memory store) path.
+  fastify.addHook('onRequest', (request, reply, done) => {
+    const guards = select(request);
+    if (guards === undefined) return done();
+    const info = requestInfo(request);
+    checkForwarding(setup.warnings, trust, info.header('x-forwarded-for'));
+    const proceed = (result: GuardResult): void => {
+      if (!result.admitted) {
+        void send(reply, result.response);
+        return;
+      }
+      tickets.set(request, result.ticket);
+      for (const [name, value] of Object.entries(result.ticket.headers)) reply.header(name, mergeFieldValue(name, reply.getHeader(name), value));
+      done();
+    };
+    const pending = guards.admit(info, (response) => {
+      if (!reply.sent) void send(reply, response);
+    });
+    if ('then' in pending) pending.then(proceed, () => void send(reply, { status: 503, headers: {}, body: 'Service Unavailable' }));
+    else proceed(pending);
+  });
+  fastify.addHook('onSend', (request, reply, payload, done) => {
+    const ticket = tickets.get(request);
+    if (ticket?.remembers === true && typeof payload === 'string') {
+      const type = reply.getHeader('content-type');
+      ticket.remember({ status: reply.statusCode, headers: typeof type === 'string' ? { 'content-type': type } : {}, body: payload });
+    }
+    done(null, payload);
+  });
+  fastify.addHook('onError', (request, _reply, error, done) => {
+    tickets.get(request)?.fail(error);
+    done();
+  });
+  fastify.addHook('onRequestAbort', (request, done) => {
+    tickets.get(request)?.release();
+    done();
+  });
+  fastify.addHook('onResponse', (request, reply, done) => {
+    tickets.get(request)?.finish(reply.statusCode);
+    done();
+  });
+};
+
+/**
+ * The Breakwater Fastify plugin: guards every route by its `config.breakwater` (or `false` to opt
+ * out), the route table, or the `global` guards, and decorates the instance with the registry.
+ *
+ * @example
+ * ```ts
+ * await app.register(breakwater, { global: { rateLimit: { name: 'api', limits: [{ capacity: 100, refillRate: 10 }] } } });
+ * app.get('/pay', { config: { breakwater: { circuitBreaker: { name: 'payments' } } } }, handler);
+ * ```
+ */
+export const breakwater = fp(plugin, { fastify: '5.x', name: '@breakwater/fastify' });

@@ -1,0 +1,33 @@
+import type { RequestInfo, TrustProxyMode } from '@breakwater/core';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+
+/** Maps a Fastify request to the core's {@link RequestInfo}; `request.ip` honours `trustProxy`. */
+export function requestInfo(request: FastifyRequest): RequestInfo {
+  const url = request.url;
+  const query = url.indexOf('?');
+  return {
+    ip: request.ip,
+    method: request.method,
+    path: query < 0 ? url : url.slice(0, query),
+    route: request.routeOptions.url,
+    header: (name) => {
+      const value = request.headers[name];
+      return Array.isArray(value) ? value.join(', ') : value;
+    },
+    source: request,
+    user: (request as FastifyRequest & { user?: unknown }).user,
+  };
+}
+
+/**
+ * How the server trusts proxies, from its `trustProxy` option. Fastify does not publish it (it is
+ * not in `initialConfig`), so it is read from the instance's options slot; when that cannot be
+ * found, the mode is `restricted` and no trust-proxy warning is logged.
+ */
+export function trustProxyMode(fastify: FastifyInstance): TrustProxyMode {
+  const slot = Object.getOwnPropertySymbols(fastify).find((symbol) => symbol.description === 'fastify.options');
+  if (slot === undefined) return 'restricted';
+  const setting: unknown = ((fastify as unknown as Record<symbol, { trustProxy?: unknown } | undefined>)[slot])?.trustProxy;
+  if (setting === true) return 'permissive';
+  return setting === false || setting === undefined || setting === 0 ? 'off' : 'restricted';
+}

@@ -1,0 +1,25 @@
+import type { Harness } from 'adapter-scenarios';
+import Fastify from 'fastify';
+import { breakwater } from '../src/index.js';
+
+/** Serves the scenario app with Fastify: the plugin's `global` guards on `/t/*`, `/open` opted out. */
+export const fastifyHarness: Harness = {
+  name: 'fastify',
+  async start({ guards, http, trustProxy, gate }) {
+    const app = Fastify({ trustProxy: trustProxy === 'loopback' ? '127.0.0.1' : false });
+    await app.register(breakwater, { ...http, routes: [{ path: '/t/*', ...guards }] });
+    app.get('/open', async () => ({ open: true }));
+    app.get('/t/ok', async () => ({ ok: true }));
+    app.get('/t/fail', async (_request, reply) => reply.code(500).send({ failed: true }));
+    app.get('/t/throw', async () => {
+      throw new Error('handler failed');
+    });
+    app.get('/t/hold', async (_request, reply) => {
+      await gate.wait();
+      if (!reply.sent) return { held: true };
+      return reply;
+    });
+    const url = await app.listen({ port: 0, host: '127.0.0.1' });
+    return { url, close: () => app.close() };
+  },
+};

@@ -1,0 +1,4 @@
+import { runScenarios } from 'adapter-scenarios';
+import { fastifyHarness } from './harness.js';
+
+runScenarios(fastifyHarness);

@@ -1,0 +1,49 @@
+import { checkForwarding, mergeFieldValue, serializeBody, type GuardPipeline, type HttpResponse, type HttpSetup } from '@breakwater/core';
+import type { Context, Middleware, Next } from 'koa';
+import { requestInfo, trustProxyMode } from './request-info.js';
+
+/** Answers through Koa (the normal path). */
+function respond(ctx: Context, response: HttpResponse): void {
+  const { payload, contentType } = serializeBody(response);
+  ctx.status = response.status;
+  ctx.set(response.headers);
+  ctx.type = contentType;
+  ctx.body = payload;
+}
+
+/** Answers on the raw response at the deadline, while the handler is still running; Koa then skips its own reply. */
+function respondNow(ctx: Context, response: HttpResponse): void {
+  if (ctx.res.headersSent || ctx.res.writableEnded) return;
+  ctx.respond = false;
+  const { payload, contentType } = serializeBody(response);
+  ctx.res.writeHead(response.status, { ...response.headers, 'content-type': contentType });
+  ctx.res.end(payload);
+}
+
+/**
+ * The one Koa middleware every factory returns: runs the guards `select` picks, then settles the
+ * ticket after `await next()` from the status (or the error thrown), releasing it if the client left.
+ */
+export function guardMiddleware(setup: HttpSetup, select: (ctx: Context) => GuardPipeline | undefined): Middleware {
+  return async (ctx: Context, next: Next) => {
+    const guards = select(ctx);
+    if (guards === undefined) return next();
+    const info = requestInfo(ctx);
+    checkForwarding(setup.warnings, trustProxyMode(ctx), info.header('x-forwarded-for'));
+    const pending = guards.admit(info, (response) => respondNow(ctx, response));
+    const result = 'then' in pending ? await pending : pending;
+    if (!result.admitted) return respond(ctx, result.response);
+    const ticket = result.ticket;
+    for (const [name, value] of Object.entries(ticket.headers)) ctx.set(name, mergeFieldValue(name, ctx.response.get(name), value));
+    try {
+      await next();
+    } catch (error) {
+      ticket.fail(error);
+      throw error;
+    }
+    // The client went away while the handler ran: nothing to learn from this request.
+    if (!ctx.writable) return ticket.release();
+    if (ticket.remembers) ticket.remember({ status: ctx.status, headers: { 'content-type': ctx.response.get('content-type') }, body: ctx.body });
+    ticket.finish(ctx.status);
+  };
+}

@@ -1,0 +1,104 @@
+import type { AddressInfo } from 'node:net';
+import { ConfigError } from '@breakwater/core';
+import { ManualClock } from '@breakwater/core/testing';
+import Koa from 'koa';
+import { afterEach, describe, expect, it } from 'vitest';
+import { bulkhead, circuitBreaker, quota, rateLimit, resilience, timeout } from '../src/index.js';
+
+let close: (() => Promise<void>) | undefined;
+afterEach(async () => {
+  await close?.();
+  close = undefined;
+});
+
+async function serve(app: Koa): Promise<string> {
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise<void>((resolve) => server.once('listening', resolve));
+  close = () => new Promise<void>((resolve) => {
+    server.closeAllConnections();
+    server.close(() => resolve());
+  });
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+describe('koa factories', () => {
+  it('stack globally and count per client', async () => {
+    const clock = new ManualClock(0);
+    const app = new Koa();
+    app.use(rateLimit({ name: 'api', clock, limits: [{ capacity: 2, refillRate: 1, refillInterval: '1m' }] }));
+    app.use(quota({ name: 'q', clock, limits: { hour: 5 } }));
+    app.use(bulkhead({ name: 'pool', maxConcurrent: 2 }));
+    app.use(circuitBreaker({ name: 'cb', clock }));
+    app.use(timeout({ duration: '1s', clock }));
+    app.use((ctx) => {
+      ctx.body = 'ok';
+    });
+    const url = await serve(app);
+    const first = await fetch(url);
+    expect(first.status).toBe(200);
+    expect(first.headers.get('ratelimit')).toBe('"api";r=1;t=60, "q";r=4;t=3600');
+    expect((await fetch(url)).status).toBe(200);
+    expect((await fetch(url)).status).toBe(429);
+  });
+
+  it('judges thrown HTTP errors by their status: ctx.throw(404) is not a failure', async () => {
+    const app = new Koa();
+    app.silent = true;
+    app.use(circuitBreaker({ name: 'cb', trip: { consecutiveFailures: 1 } }));
+    app.use((ctx) => {
+      if (ctx.path === '/missing') ctx.throw(404);
+      ctx.throw(500);
+    });
+    const url = await serve(app);
+    expect((await fetch(`${url}/missing`)).status).toBe(404);
+    expect((await fetch(`${url}/missing`)).status).toBe(404);
+    expect((await fetch(`${url}/boom`)).status).toBe(500);
+    expect((await fetch(`${url}/boom`)).status).toBe(503);
+  });
+
+  it('routes by table and leaves other paths alone', async () => {
+    const app = new Koa();
+    app.use(resilience({ routes: [{ path: '/api/v1/query/*', methods: ['GET'], rateLimit: { name: 'q', limits: [{ capacity: 1, refillRate: 1, refillInterval: '1h' }] } }] }));
+    app.use((ctx) => {
+      ctx.body = 'ok';
+    });
+    const url = await serve(app);
+    expect((await fetch(`${url}/api/v1/query/a`)).status).toBe(200);
+    expect((await fetch(`${url}/api/v1/query/b`)).status).toBe(429);
+    expect((await fetch(`${url}/api/v1/other`)).status).toBe(200);
+    expect((await fetch(`${url}/api/v1/query/a`, { method: 'POST' })).status).toBe(200);
+  });
+
+  it('validates options and warns about a permissive proxy', async () => {
+    expect(() => quota({ name: 'q', limits: {} })).toThrow(ConfigError);
+    const warned: string[] = [];
+    const app = new Koa({ proxy: true });
+    app.use(rateLimit({ name: 'api', limits: [{ capacity: 5, refillRate: 1 }], logger: { warn: (_m, { code }) => void warned.push(code) } }));
+    app.use((ctx) => {
+      ctx.body = 'ok';
+    });
+    const url = await serve(app);
+    await fetch(url);
+    expect(warned).toEqual(['BW_PERMISSIVE_TRUST_PROXY']);
+  });
+});
+
+describe('koa breaker health', () => {
+  it('serves every breaker and one by name, 503 when a critical one is open', async () => {
+    const { circuitBreakerHealth } = await import('../src/index.js');
+    const { Registry } = await import('@breakwater/core');
+    const registry = new Registry();
+    const app = new Koa();
+    app.use(circuitBreakerHealth({ registry, critical: ['cb'] }));
+    app.use(circuitBreaker({ name: 'cb', registry, trip: { consecutiveFailures: 1 } }));
+    app.use((ctx) => {
+      ctx.status = 500;
+    });
+    const url = await serve(app);
+    expect(await (await fetch(`${url}/health/circuit-breakers`)).json()).toMatchObject({ status: 'healthy' });
+    await fetch(`${url}/boom`);
+    expect((await fetch(`${url}/health/circuit-breakers`)).status).toBe(503);
+    expect(await (await fetch(`${url}/health/circuit-breakers/cb`)).json()).toMatchObject({ breaker: { state: 'open' } });
+    expect((await fetch(`${url}/health/circuit-breakers/x`)).status).toBe(404);
+  });
+});

@@ -1,0 +1,4 @@
+import { runScenarios } from 'adapter-scenarios';
+import { koaHarness } from './harness.js';
+
+runScenarios(koaHarness);

@@ -1,0 +1,13 @@
+/**
+ * Key names: `<prefix>:<spec.id>:{<key>}`. The client key is the cluster hash tag, so every limit of
+ * one `consumeAll` on the same client key lands in one slot. Braces (and `%`) in the prefix and the
+ * limit id are percent-encoded so that they never become the hash tag.
+ */
+export function stateKey(prefix: string, id: string, key: string): string {
+  return `${prefix}:${escapeBraces(id)}:{${key}}`;
+}
+
+/** Percent-encodes `%`, `{` and `}`. */
+export function escapeBraces(text: string): string {
+  return /[{}%]/.test(text) ? text.replace(/%/g, '%25').replace(/\{/g, '%7B').replace(/\}/g, '%7D') : text;
+}

@@ -1,0 +1,128 @@
+import type { Decision, LimitSpec, Store } from '@breakwater/core';
+import { BlockedCache } from './blocked-cache.js';
+import { stateKey } from './keys.js';
+import { isCluster, offlineQueueWarning, type RedisClient } from './redis-client.js';
+import { resolveRedisStoreOptions, type RedisStoreOptions, type ResolvedRedisStoreOptions } from './redis-store-options.js';
+import { ScriptRunner } from './script-runner.js';
+import { algorithmTags, batchScript, scriptOf, specParams } from './scripts/scripts.js';
+
+/**
+ * A {@link Store} in Redis, shared by every instance of an app: each decision is one Lua script run
+ * by `EVALSHA` (one round trip), with the same integer arithmetic as the memory store. Keys are
+ * `<prefix>:<limit id>:{<key>}` and every key has a TTL. Time comes from Redis `TIME` unless
+ * `clock: 'client'`. A call that Redis does not answer within `commandTimeout` (or while the
+ * connection is down) rejects with `StoreUnavailableError`; the policy's `onStoreError` decides
+ * what happens then. Refusals with nothing left are remembered locally until they run out.
+ *
+ * @example
+ * ```ts
+ * import Redis from 'ioredis';
+ * import { rateLimit } from '@breakwater/core';
+ * import { RedisStore } from '@breakwater/redis';
+ *
+ * const client = new Redis({ enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+ * const store = new RedisStore({ client, prefix: 'myapp' });
+ * const limiter = rateLimit({ name: 'api', store, onStoreError: 'local', limits: [{ name: 'per-ip', key: (req) => req.ip, capacity: 100, refillRate: 10, refillInterval: '1s' }] });
+ * ```
+ */
+export class RedisStore implements Store {
+  readonly shared = true;
+  readonly options: ResolvedRedisStoreOptions;
+  /** Why the client's configuration may queue commands without bound, if it may (see docs/redis.md). */
+  readonly warning: string | undefined;
+  readonly #runner: ScriptRunner;
+  readonly #blocked: BlockedCache;
+  readonly #clientClock: boolean;
+  readonly #cluster: boolean;
+
+  constructor(options: RedisStoreOptions) {
+    this.options = resolveRedisStoreOptions(options);
+    const { client, timers, commandTimeoutMs, maxInFlight, blockedCacheSize } = this.options;
+    this.#runner = new ScriptRunner(client, timers, commandTimeoutMs, maxInFlight);
+    this.#blocked = new BlockedCache(blockedCacheSize);
+    this.#clientClock = this.options.clock === 'client';
+    this.#cluster = isCluster(client);
+    this.warning = offlineQueueWarning(client);
+  }
+
+  /** The ioredis client. */
+  get client(): RedisClient {
+    return this.options.client;
+  }
+
+  consume(spec: LimitSpec, key: string, cost: number, now: number): Decision | Promise<Decision> {
+    const id = stateKey(this.options.prefix, spec.id, key);
+    const local = this.#localNow(now);
+    const cached = this.#blocked.get(id, cost, local);
+    if (cached !== undefined) return cached;
+    const [a, b, c] = specParams(spec);
+    const args = ['c', this.#nowArg(now), String(cost), String(a), String(b), String(c)];
+    return this.#runner.run(scriptOf[spec.algorithm], [id], args).then((reply) => {
+      const decision = toDecision(reply, 0);
+      if (!decision.allowed) this.#blocked.remember(id, cost, local, decision);
+      return decision;
+    });
+  }
+
+  consumeAll(specs: readonly LimitSpec[], keys: readonly string[], cost: number, now: number): Promise<readonly Decision[]> {
+    if (specs.length !== keys.length) return Promise.reject(new TypeError(`consumeAll: ${specs.length} specs but ${keys.length} keys`));
+    if (this.#cluster && keys.some((key) => key !== keys[0])) return this.#consumeAcrossSlots(specs, keys, cost, now);
+    const args = [this.#nowArg(now), String(cost)];
+    for (const spec of specs) args.push(algorithmTags[spec.algorithm], ...specParams(spec).map(String));
+    const ids = specs.map((spec, i) => stateKey(this.options.prefix, spec.id, keys[i] as string));
+    return this.#runner.run(batchScript, ids, args).then((reply) => specs.map((_, i) => toDecision(reply, 5 * i)));
+  }
+
+  async peek(spec: LimitSpec, key: string, now: number): Promise<Decision> {
+    const [a, b, c] = specParams(spec);
+    const args = ['p', this.#nowArg(now), '1', String(a), String(b), String(c)];
+    return toDecision(await this.#runner.run(scriptOf[spec.algorithm], [stateKey(this.options.prefix, spec.id, key)], args), 0);
+  }
+
+  async reset(spec: LimitSpec, key: string): Promise<void> {
+    const id = stateKey(this.options.prefix, spec.id, key);
+    this.#blocked.delete(id);
+    await this.options.client.del(id);
+  }
+
+  /** Forgets the local blocked-key cache. The client stays open: it is the caller's. */
+  close(): void {
+    this.#blocked.clear();
+  }
+
+  /**
+   * On a cluster, limits on different client keys live in different slots and cannot share a script:
+   * they are charged one after another, and when one refuses, the ones already charged keep their
+   * charge (the store may under-admit then, never over-admit). Documented in docs/redis.md.
+   */
+  async #consumeAcrossSlots(specs: readonly LimitSpec[], keys: readonly string[], cost: number, now: number): Promise<readonly Decision[]> {
+    const decisions: Decision[] = [];
+    let refused = false;
+    for (let i = 0; i < specs.length; i++) {
+      const spec = specs[i] as LimitSpec;
+      const key = keys[i] as string;
+      const decision: Decision = await (refused ? this.consume(spec, key, 0, now) : this.consume(spec, key, cost, now));
+      refused ||= !decision.allowed;
+      decisions.push(decision);
+    }
+    return decisions;
+  }
+
+  #nowArg(now: number): string {
+    return this.#clientClock ? String(Math.floor(now)) : '';
+  }
+
+  #localNow(now: number): number {
+    return this.#clientClock ? Math.floor(now) : this.options.timers.now();
+  }
+}
+
+function toDecision(reply: readonly (number | string)[], at: number): Decision {
+  return {
+    allowed: Number(reply[at]) === 1,
+    limit: Number(reply[at + 1]),
+    remaining: Number(reply[at + 2]),
+    resetAt: Number(reply[at + 3]),
+    retryAfterMs: Number(reply[at + 4]),
+  };
+}
