@@ -63,6 +63,7 @@ export class ManualClock implements Clock {
    * awaiting a timer continues before the next one fires.
    */
   async advanceAsync(ms: number): Promise<void> {
+    if (!(ms >= 0)) throw new RangeError(`ManualClock.advanceAsync: expected ms >= 0, received ${String(ms)}`);
     const target = this.#now + ms;
     await flushMicrotasks();
     for (let timer = this.#nextDue(target); timer; timer = this.#nextDue(target)) {
