@@ -3,7 +3,7 @@ import { Bulkhead, bulkhead, systemClock, type BulkheadOptions } from '../src/in
 import { ManualClock } from '../src/testing/index.js';
 // Not public: the single home of the defaults, which the resolved options must mirror.
 import { bulkheadDefaults } from '../src/bulkhead/options-schema.js';
-import { configErrorFrom, isDeepFrozen, itRejectsInvalidOptions, type InvalidCase } from './simulation-support.js';
+import { configErrorFrom, isDeepFrozen, itRejectsInvalidOptions, type InvalidCase } from './config-support.js';
 
 const raw = (options: Record<string, unknown>): BulkheadOptions => options as unknown as BulkheadOptions;
 const ok = { name: 'db', maxConcurrent: 10 };

@@ -16,19 +16,10 @@ import {
 import { ManualClock } from '../src/testing/index.js';
 // Not public: the single home of the defaults, which the resolved options must mirror.
 import { breakerDefaults } from '../src/circuit-breaker/options-schema.js';
+import { configErrorFrom } from './config-support.js';
 
 /** Builds options that the types would refuse: the point of these tests is the runtime check. */
 const raw = (options: Record<string, unknown>): CircuitBreakerOptions<unknown> => options as unknown as CircuitBreakerOptions<unknown>;
-
-function configErrorFrom(build: () => unknown): ConfigError {
-  try {
-    build();
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw new Error(`expected a ConfigError, got ${String(error)}`, { cause: error });
-  }
-  throw new Error('expected a ConfigError, but the options were accepted');
-}
 
 /** Saved state of a breaker with these trip conditions (optionally after some failures). */
 function savedState(trip: TripConditions, failures = 0): CircuitBreakerState {

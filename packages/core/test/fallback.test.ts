@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { AllFallbacksFailedError, FallbackChain, fallback, fallbackChain, isBreakwaterError, type ExecutionContext } from '../src/index.js';
-import { configErrorFrom, itRejectsInvalidOptions, settle, type InvalidCase } from './simulation-support.js';
+import { configErrorFrom, itRejectsInvalidOptions, type InvalidCase } from './config-support.js';
+import { settle } from './simulation-support.js';
 
 const boom = new Error('primary down');
 const failing = (): Promise<never> => Promise.reject(boom);

@@ -2,19 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, Quota, quota, systemClock, type QuotaOptions } from '../src/index.js';
 // Not public: the single home of the defaults, which the resolved options must mirror.
 import { quotaDefaults } from '../src/quota/options-schema.js';
+import { configErrorFrom } from './config-support.js';
 
 const raw = (options: Record<string, unknown>): QuotaOptions<unknown> => options as unknown as QuotaOptions<unknown>;
 const daily = (extra: Record<string, unknown>): QuotaOptions<unknown> => raw({ name: 'q', limits: { day: 100 }, ...extra });
-
-function configErrorFrom(build: () => unknown): ConfigError {
-  try {
-    build();
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw new Error(`expected a ConfigError, got ${String(error)}`, { cause: error });
-  }
-  throw new Error('expected a ConfigError, but the options were accepted');
-}
 
 interface InvalidCase {
   readonly options: QuotaOptions<unknown>;

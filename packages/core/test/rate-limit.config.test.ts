@@ -1,23 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, isBreakwaterError, MemoryStore, RateLimit, rateLimit, systemClock, type RateLimitOptions } from '../src/index.js';
+import { isBreakwaterError, MemoryStore, RateLimit, rateLimit, systemClock, type RateLimitOptions } from '../src/index.js';
 import { ManualClock } from '../src/testing/index.js';
 // Not public: the single home of the defaults, which the resolved options must mirror.
 import { rateLimitDefaults } from '../src/rate-limit/options-schema.js';
+import { configErrorFrom } from './config-support.js';
 
 /** Builds options that the types would refuse: the point of these tests is the runtime check. */
 const raw = (options: Record<string, unknown>): RateLimitOptions<unknown> => options as unknown as RateLimitOptions<unknown>;
 const one = (limit: Record<string, unknown>): RateLimitOptions<unknown> => raw({ name: 'api', limits: [limit] });
 const withBucket = (extra: Record<string, unknown>): RateLimitOptions<unknown> => raw({ name: 'api', limits: [{ capacity: 10, refillRate: 1 }], ...extra });
-
-function configErrorFrom(build: () => unknown): ConfigError {
-  try {
-    build();
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw new Error(`expected a ConfigError, got ${String(error)}`, { cause: error });
-  }
-  throw new Error('expected a ConfigError, but the options were accepted');
-}
 
 interface InvalidCase {
   readonly options: RateLimitOptions<unknown>;

@@ -4,7 +4,7 @@ import { ManualClock } from '../src/testing/index.js';
 // Not public: the single homes of the defaults, which the resolved options must mirror.
 import { retryDefaults } from '../src/retry/options-schema.js';
 import { retryBudgetDefaults } from '../src/retry/budget-options.js';
-import { configErrorFrom, isDeepFrozen, itRejectsInvalidOptions, type InvalidCase } from './simulation-support.js';
+import { configErrorFrom, isDeepFrozen, itRejectsInvalidOptions, type InvalidCase } from './config-support.js';
 
 const raw = (options: Record<string, unknown>): RetryOptions => options as unknown as RetryOptions;
 const B = 'retry.backoff';

@@ -3,7 +3,7 @@ import { Timeout, systemClock, timeout, type TimeoutOptions } from '../src/index
 import { ManualClock } from '../src/testing/index.js';
 // Not public: the single home of the defaults, which the resolved options must mirror.
 import { timeoutDefaults } from '../src/timeout/options-schema.js';
-import { configErrorFrom, isDeepFrozen, itRejectsInvalidOptions, type InvalidCase } from './simulation-support.js';
+import { configErrorFrom, isDeepFrozen, itRejectsInvalidOptions, type InvalidCase } from './config-support.js';
 
 const raw = (options: Record<string, unknown>): TimeoutOptions => options as unknown as TimeoutOptions;
 
