@@ -13,13 +13,12 @@
  * Writes results/policies-latest.json and results/policies-latest.md. One file: invoked with
  * `--worker`, it is the measuring process.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { waitForIdle } from './machine.mjs';
+import { median, runFreshProcesses } from './processes.mjs';
 import { bulkhead, circuitBreaker, pipeline, retry, timeout } from '@breakwater/core';
 import {
   ConsecutiveBreaker,
@@ -261,31 +260,15 @@ async function runner() {
   const processes = Number(values.processes ?? process.env.BENCH_PROCESSES ?? 3);
   const outDir = values.out ?? join(here, '..', 'results');
   const waitIdleSeconds = Number(values['wait-idle'] ?? process.env.BENCH_WAIT_IDLE ?? 0);
-  const scratch = mkdtempSync(join(tmpdir(), 'breakwater-policies-'));
   const startedAt = new Date();
-  const runs = [];
-  let failedChecks = false;
   console.error(`Breakwater policy benchmarks: ${processes} process(es); ${process.version}`);
-  try {
-    for (let i = 0; i < processes; i++) {
-      const out = join(scratch, `run-${i}.json`);
-      const args = ['--expose-gc', fileURLToPath(import.meta.url), '--worker', '--out', out];
-      if (values.filter) args.push('--filter', values.filter);
-      const busy = waitIdleSeconds > 0 ? await waitForIdle(waitIdleSeconds) : null;
-      console.error(`process ${i + 1}/${processes}${busy === null ? '' : ` (machine ${Math.round(busy * 100)} % busy before it)`}`);
-      const child = spawnSync(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit'] });
-      if (child.status !== 0) failedChecks = true;
-      runs.push(JSON.parse(readFileSync(out, 'utf8')));
-    }
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
-  }
+  const { runs, failedChecks } = await runFreshProcesses({
+    name: 'policies',
+    processes,
+    waitIdleSeconds,
+    argsFor: (out) => ['--expose-gc', fileURLToPath(import.meta.url), '--worker', '--out', out, ...(values.filter ? ['--filter', values.filter] : [])],
+  });
 
-  const median = (xs) => {
-    const s = [...xs].sort((a, b) => a - b);
-    const m = s.length >> 1;
-    return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-  };
   const byKey = new Map(CASES.map((c) => [c.key, c]));
   const summary = {};
   for (const key of Object.keys(runs[0].results)) {

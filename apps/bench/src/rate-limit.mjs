@@ -17,6 +17,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { median } from './processes.mjs';
 import { MemoryStore, rateLimit } from '@breakwater/core';
 import { bench, group, run } from 'mitata';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
@@ -231,10 +232,4 @@ function render(rows, memory, processes) {
       `**${Math.round(memory.withKeys)} bytes per key** with short key strings (\`user-<n>\`) held only by the store. Target ≤ 200.`);
   }
   return lines.join('\n');
-}
-
-function median(xs) {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }

@@ -7,13 +7,12 @@
  *
  * Environment: BENCH_GROUPS (comma-separated groups), BENCH_PROCESSES (default 1), BENCH_WAIT_IDLE.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { waitForIdle } from './machine.mjs';
+import { median, runFreshProcesses } from './processes.mjs';
 import { CASES, GROUPS, GROWTH_LEVELS } from './cases.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -58,38 +57,21 @@ const waitIdleSeconds = Number(values['wait-idle'] ?? process.env.BENCH_WAIT_IDL
 
 // ---------- measure ----------
 
-const scratch = mkdtempSync(join(tmpdir(), 'breakwater-bench-'));
-const runs = [];
-let failedChecks = false;
 const startedAt = new Date();
 console.error(`Breakwater breaker benchmarks: groups ${groups.join(', ')}; ${processes} process(es); ${process.version}`);
-try {
-  for (let i = 0; i < processes; i++) {
-    const out = join(scratch, `run-${i}.json`);
+const { runs, failedChecks } = await runFreshProcesses({
+  name: 'bench',
+  processes,
+  waitIdleSeconds,
+  argsFor: (out, i) => {
     const args = ['--expose-gc', join(here, 'worker.mjs'), '--groups', groups.join(','), '--out', out, '--label', `[${i + 1}/${processes}] `];
     if (values.filter) args.push('--filter', values.filter);
-    const busy = waitIdleSeconds > 0 ? await waitForIdle(waitIdleSeconds) : null;
-    console.error(`process ${i + 1}/${processes}${busy === null ? '' : ` (machine ${Math.round(busy * 100)} % busy before it)`}`);
-    const child = spawnSync(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit'] });
-    if (child.status !== 0) failedChecks = true;
-    try {
-      runs.push(JSON.parse(readFileSync(out, 'utf8')));
-    } catch {
-      console.error(`process ${i + 1} wrote no results (exit ${child.status ?? child.signal})`);
-      process.exit(1);
-    }
-  }
-} finally {
-  rmSync(scratch, { recursive: true, force: true });
-}
+    return args;
+  },
+});
 
 // ---------- aggregate ----------
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 const byKey = new Map(CASES.map((c) => [c.key, c]));
 const floorOf = (group) => `${group}/floor`;
 
