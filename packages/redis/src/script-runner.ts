@@ -85,15 +85,16 @@ export class ScriptRunner {
     const now = this.#clock.now();
     const queue = this.#deadlines;
     let head = this.#head;
+    let expired: Pending[] | undefined;
     while (head < queue.length) {
       const call = queue[head] as Pending;
       if (!call.done) {
         if (call.deadline > now) break;
-        call.done = true;
-        call.reject(new StoreUnavailableError(`redis did not answer within ${this.#timeoutMs} ms`));
+        (expired ??= []).push(call);
       }
       head++;
     }
+    if (expired !== undefined) this.#rejectAfterPendingReplies(expired);
     if (head === queue.length) {
       queue.length = 0;
       head = 0;
@@ -103,6 +104,22 @@ export class ScriptRunner {
     }
     this.#head = head;
     if (head < queue.length) this.#arm(Math.max(1, (queue[head] as Pending).deadline - now));
+  }
+
+  /**
+   * Timers run before I/O in each turn of the event loop, so when the loop was blocked (a CPU-bound
+   * handler, a starved machine) a deadline can fire while the reply already sits in the socket. One
+   * turn of grace lets the poll phase deliver such replies first; only calls still unanswered then
+   * are failed. This adds about 1 ms to a real timeout and no cost to a call that is answered.
+   */
+  #rejectAfterPendingReplies(expired: readonly Pending[]): void {
+    this.#clock.setTimeout(() => {
+      for (const call of expired) {
+        if (call.done) continue;
+        call.done = true;
+        call.reject(new StoreUnavailableError(`redis did not answer within ${this.#timeoutMs} ms`));
+      }
+    }, 0);
   }
 }
 

@@ -1,21 +1,8 @@
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { allScripts, RedisStore } from '../src/index.js';
-import { type RedisServer, startRedis } from './support/redis-server.js';
+import { useSingleRedis } from './support/single-node.js';
 
-let server: RedisServer;
-let client: Redis;
-
-beforeAll(async () => {
-  server = await startRedis();
-  client = new Redis({ port: server.port, host: '127.0.0.1', enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true });
-  await client.connect();
-});
-
-afterAll(async () => {
-  client?.disconnect();
-  await server?.stop();
-});
+const redis = useSingleRedis();
 
 const bucket = { id: 'api:per-client', algorithm: 'token-bucket', capacity: 3, refillRate: 1, refillIntervalMs: 1000 } as const;
 
@@ -32,59 +19,59 @@ describe('the Lua scripts', () => {
   });
 
   it('hash to the same SHA1 in Redis (SCRIPT LOAD)', async () => {
-    for (const script of allScripts) expect(await client.script('LOAD', script.source)).toBe(script.sha);
+    for (const script of allScripts) expect(await redis.client.script('LOAD', script.source)).toBe(script.sha);
   });
 
   it('are reloaded after SCRIPT FLUSH (NOSCRIPT), with no error surfaced', async () => {
-    const store = new RedisStore({ client, prefix: 'flush', commandTimeout: 2000 });
+    const store = new RedisStore({ client: redis.client, prefix: 'flush', commandTimeout: 2000 });
     expect((await store.consume(bucket, 'a', 1, 0)).allowed).toBe(true);
-    await client.script('FLUSH');
-    expect(await client.script('EXISTS', allScripts[0]!.sha)).toEqual([0]);
+    await redis.client.script('FLUSH');
+    expect(await redis.client.script('EXISTS', allScripts[0]!.sha)).toEqual([0]);
     expect(await store.consume(bucket, 'a', 1, 0)).toMatchObject({ allowed: true, remaining: 1 });
-    expect(await client.script('EXISTS', allScripts[0]!.sha)).toEqual([1]);
+    expect(await redis.client.script('EXISTS', allScripts[0]!.sha)).toEqual([1]);
   });
 });
 
 describe('keys', () => {
   it('are <prefix>:<limit id>:{<key>} with a TTL on every key, braces in the limit id escaped', async () => {
-    const store = new RedisStore({ client, prefix: 'keys', commandTimeout: 2000 });
+    const store = new RedisStore({ client: redis.client, prefix: 'keys', commandTimeout: 2000 });
     const window = { id: 'odd{id}', algorithm: 'fixed-window', limit: 5, windowMs: 60_000 } as const;
     await store.consume(bucket, 'user-1', 1, 0);
     await store.consumeAll([bucket, window], ['user-2', 'user-2'], 1, 0);
-    const keys = (await client.keys('keys:*')).sort();
+    const keys = (await redis.client.keys('keys:*')).sort();
     expect(keys).toEqual(['keys:api:per-client:{user-1}', 'keys:api:per-client:{user-2}', 'keys:odd%7Bid%7D:{user-2}']);
     for (const key of keys) {
-      const ttl = await client.pttl(key);
+      const ttl = await redis.client.pttl(key);
       expect(ttl).toBeGreaterThan(0);
       expect(ttl).toBeLessThanOrEqual(60_000);
     }
   });
 
   it('live at least 60 s of real time in client-clock mode, whose clock need not run at real speed', async () => {
-    const store = new RedisStore({ client, prefix: 'ttl-client', clock: 'client', commandTimeout: 2000 });
+    const store = new RedisStore({ client: redis.client, prefix: 'ttl-client', clock: 'client', commandTimeout: 2000 });
     const window = { id: 'w', algorithm: 'fixed-window', limit: 5, windowMs: 1000 } as const;
     await store.consume(window, 'k', 1, 0); // the window ends 1000 ms later on the caller's clock
-    expect(await client.pttl('ttl-client:w:{k}')).toBeGreaterThan(59_000);
+    expect(await redis.client.pttl('ttl-client:w:{k}')).toBeGreaterThan(59_000);
     expect((await store.peek(window, 'k', 1000)).remaining).toBe(5); // stale by the caller's clock all the same
   });
 
   it('reset() deletes the key and forgets a cached refusal', async () => {
-    const store = new RedisStore({ client, prefix: 'reset', clock: 'client', commandTimeout: 2000 });
+    const store = new RedisStore({ client: redis.client, prefix: 'reset', clock: 'client', commandTimeout: 2000 });
     for (let i = 0; i < 3; i++) await store.consume(bucket, 'k', 1, 1000);
     expect((await store.consume(bucket, 'k', 1, 1000)).allowed).toBe(false);
     await store.reset(bucket, 'k');
-    expect(await client.exists('reset:api:per-client:{k}')).toBe(0);
+    expect(await redis.client.exists('reset:api:per-client:{k}')).toBe(0);
     expect((await store.consume(bucket, 'k', 1, 1000)).allowed).toBe(true);
   });
 });
 
 describe('the blocked-key cache', () => {
   it('answers a limited client without a round trip until its retry time', async () => {
-    const store = new RedisStore({ client, prefix: 'cache', clock: 'client', commandTimeout: 2000 });
+    const store = new RedisStore({ client: redis.client, prefix: 'cache', clock: 'client', commandTimeout: 2000 });
     for (let i = 0; i < 3; i++) await store.consume(bucket, 'k', 1, 5000);
     const refused = await store.consume(bucket, 'k', 1, 5000);
     expect(refused).toMatchObject({ allowed: false, retryAfterMs: 1000 });
-    await client.del('cache:api:per-client:{k}'); // a change Redis would see; the cache does not ask
+    await redis.client.del('cache:api:per-client:{k}'); // a change Redis would see; the cache does not ask
     const cached = store.consume(bucket, 'k', 1, 5400);
     expect(cached).not.toBeInstanceOf(Promise);
     expect(cached).toEqual({ ...refused, retryAfterMs: 600 });
@@ -95,8 +82,8 @@ describe('the blocked-key cache', () => {
 describe('Redis TIME', () => {
   it('two stores whose app clocks are 30 s apart admit the same totals', async () => {
     const skewedBy = (ms: number) => ({ now: () => Date.now() + ms, setTimeout, clearTimeout });
-    const early = new RedisStore({ client, prefix: 'skew', timers: skewedBy(-30_000), commandTimeout: 2000 });
-    const late = new RedisStore({ client, prefix: 'skew', timers: skewedBy(30_000), commandTimeout: 2000 });
+    const early = new RedisStore({ client: redis.client, prefix: 'skew', timers: skewedBy(-30_000), commandTimeout: 2000 });
+    const late = new RedisStore({ client: redis.client, prefix: 'skew', timers: skewedBy(30_000), commandTimeout: 2000 });
     const spec = { id: 'skew', algorithm: 'token-bucket', capacity: 20, refillRate: 1, refillIntervalMs: 60_000 } as const;
     const admitted = { early: 0, late: 0 };
     for (let i = 0; i < 30; i++) {
@@ -107,8 +94,8 @@ describe('Redis TIME', () => {
     expect(admitted).toEqual({ early: 10, late: 10 });
     expect(admitted.early + admitted.late).toBe(20);
     // The same skew in client-clock mode: the app that is 60 s ahead refills a token the other spent.
-    const clientEarly = new RedisStore({ client, prefix: 'skew-client', clock: 'client', commandTimeout: 2000, blockedCacheSize: 0 });
-    const clientLate = new RedisStore({ client, prefix: 'skew-client', clock: 'client', commandTimeout: 2000, blockedCacheSize: 0 });
+    const clientEarly = new RedisStore({ client: redis.client, prefix: 'skew-client', clock: 'client', commandTimeout: 2000, blockedCacheSize: 0 });
+    const clientLate = new RedisStore({ client: redis.client, prefix: 'skew-client', clock: 'client', commandTimeout: 2000, blockedCacheSize: 0 });
     let clientAdmitted = 0;
     for (let i = 0; i < 30; i++) {
       if ((await clientEarly.consume(spec, 'shared', 1, Date.now() - 30_000)).allowed) clientAdmitted++;
