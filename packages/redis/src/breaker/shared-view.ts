@@ -28,8 +28,9 @@ export function toView(summary: Summary, offset: number, spec: BreakerSpec): Bre
 /** Why a call would be rejected at Redis time `now`, from the summary, as the in-process breaker answers. */
 export function rejectionOf(summary: Summary, now: number, spec: BreakerSpec): { reason: CircuitRejectionReason; retryAfterMs: number } {
   if (summary.state === 'isolated') return { reason: 'isolated', retryAfterMs: spec.recoveryTimeout };
-  if (summary.state !== 'half-open') return { reason: 'open', retryAfterMs: Math.max(0, summary.openUntil - now) };
-  if (summary.liveProbes < spec.maxProbes || summary.earliestLease <= now) return { reason: 'half-open-full', retryAfterMs: 0 };
+  if (summary.state === 'open' && now < summary.openUntil) return { reason: 'open', retryAfterMs: summary.openUntil - now };
+  // Open with its period over: the probe slots are being taken (this instance's own lease requests in flight).
+  if (summary.state === 'open' || summary.liveProbes < spec.maxProbes || summary.earliestLease <= now) return { reason: 'half-open-full', retryAfterMs: 0 };
   // Bounded by the earliest lease: by then a slot is free whether or not its probe settles.
   return { reason: 'half-open-full', retryAfterMs: Math.max(0, Math.min(summary.earliestLease - now, spec.recoveryTimeout)) };
 }
