@@ -21,8 +21,8 @@ async function ownerOfBreaker(): Promise<RedisServer> {
   await probe.connect();
   try {
     const slot = Number(await probe.cluster('KEYSLOT', 'shared'));
-    const ranges = (await probe.cluster('SLOTS')) as [number, number, [string, number]][];
-    const port = ranges.find(([from, to]) => slot >= from && slot <= to)![2][1];
+    const ranges = await probe.cluster('SLOTS');
+    const port = ranges.find(([from, to]) => slot >= from && slot <= to)![2]![1];
     return cluster.servers.find((server) => server.port === port)!;
   } finally {
     probe.disconnect();

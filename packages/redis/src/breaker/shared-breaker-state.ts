@@ -10,7 +10,6 @@ import {
   type Clock,
   type OutcomeFlags,
   type Settlement,
-  type TimerHandle,
   memoryBreakerStateStore,
 } from '@breakwater/core';
 import type { ScriptRunner } from '../script-runner.js';
@@ -20,13 +19,16 @@ import { breakerKeys } from './keys.js';
 import { LocalFallback } from './local-fallback.js';
 import { breakerCommandScript, breakerLeaseScript, breakerProbeScript, breakerReadScript, breakerRecordScript, breakerRestoreScript } from './lua/scripts.js';
 import { OutcomeSender } from './outcome-sender.js';
+import { ProbeLeases } from './probe-leases.js';
+import { RefreshTimer } from './refresh-timer.js';
 import { restoreArgs } from './restore-args.js';
 import type { ResolvedSharedBreakerOptions } from './shared-breaker-options.js';
 import { SharedLease } from './shared-lease.js';
-import { admitsAll, rejectionOf, toSavedState, toView } from './shared-view.js';
+import { rejectionOf, toSavedState, toView } from './shared-view.js';
 import { encodeSpec } from './spec-args.js';
 import type { BreakerSubscriber } from './subscriber.js';
-import { initialSummary, parseMessage, type Summary } from './summary.js';
+import { parseMessage } from './summary.js';
+import { ViewState } from './view-state.js';
 
 /** What a {@link SharedBreakerState} needs from its `RedisStore`. */
 export interface SharedBreakerContext {
@@ -59,56 +61,51 @@ export class SharedBreakerState implements BreakerStateHandle {
   readonly #channel: string;
   readonly #scripts: BreakerScripts;
   readonly #outcomes: OutcomeSender;
-  #summary: Summary;
-  /** Redis time minus local time, from the latest summary. */
-  #offset = 0;
-  /** Local time of the latest accepted summary. */
-  #syncedAt = Number.NEGATIVE_INFINITY;
-  /** The ticket of every call while the state admits all (the epoch), else null: the hot path reads only this. */
-  #ticketAll: number | null = 0;
-  #recording = true;
-  #refreshTimer: TimerHandle | undefined;
+  readonly #view: ViewState;
+  readonly #leases: ProbeLeases;
+  readonly #refresh: RefreshTimer;
   #reading = false;
-  #leaseRequests = 0;
-  #held: SharedLease[] = [];
   #fallback: LocalFallback | undefined;
   #generation = 0;
   #closed = false;
 
   constructor(binding: BreakerBinding, context: SharedBreakerContext) {
     this.#binding = binding;
-    this.#spec = binding.spec;
-    this.#clock = binding.clock;
+    const spec = (this.#spec = binding.spec);
+    const clock = (this.#clock = binding.clock);
     this.#context = context;
-    const { keys, channel } = breakerKeys(context.prefix, binding.spec.name);
+    const { keys, channel } = breakerKeys(context.prefix, spec.name);
     this.#channel = channel;
-    const args = encodeSpec(binding.spec, context.options.keyTtlMs);
-    this.#scripts = new BreakerScripts(context.runner, keys, args, context.clientClock ? binding.clock : undefined, binding.clock);
-    this.#outcomes = new OutcomeSender(binding.clock, context.options, (epoch, runs) => this.#send(breakerRecordScript, [String(epoch), runs]));
-    this.#summary = initialSummary(binding.clock.now());
+    this.#scripts = new BreakerScripts(context.runner, keys, encodeSpec(spec, context.options.keyTtlMs), context.clientClock ? clock : undefined, clock);
+    this.#outcomes = new OutcomeSender(clock, context.options, (epoch, runs) => this.#send(breakerRecordScript, [String(epoch), runs]));
+    this.#view = new ViewState(spec, clock, context.clientClock, binding.onStateChange, (epoch) => this.#outcomes.keepOnly(epoch));
+    this.#leases = new ProbeLeases(clock, spec.maxProbes);
     context.subscriber.subscribe(channel, (message) => this.#onMessage(message), () => this.#read());
     this.#read();
-    this.#armRefresh(context.options.refreshIntervalMs);
+    // Re-reads the shared state when nothing refreshed the view for `refreshInterval` (always while local).
+    this.#refresh = new RefreshTimer(clock, context.options.refreshIntervalMs, () => (this.#fallback === undefined ? this.#view.syncedAt : Number.NEGATIVE_INFINITY), () => this.#read());
   }
 
   admit(): BreakerTicket | null | Promise<BreakerTicket | null> {
-    const ticket = this.#ticketAll;
+    const ticket = this.#view.ticketAll;
     if (ticket !== null) return ticket;
-    const fallback = this.#fallback;
-    if (fallback !== undefined) return fallback.admit();
-    const summary = this.#summary;
-    const now = this.#redisNow();
+    if (this.#fallback !== undefined) return this.#fallback.admit();
+    const summary = this.#view.summary;
+    const now = this.#view.redisNow();
     if (summary.state === 'isolated' || (summary.state === 'open' && now < summary.openUntil)) return null;
     if (summary.state === 'half-open' && summary.liveProbes >= this.#spec.maxProbes && now < summary.earliestLease) return null;
-    if (this.#leaseRequests + this.#liveHeld() >= this.#spec.maxProbes) return null;
-    return this.#requestLease();
+    return this.#leases.canAsk ? this.#requestLease() : null;
   }
 
   settle(ticket: BreakerTicket, settlement: Settlement, flags: OutcomeFlags): void {
-    if (ticket === this.#ticketAll) {
-      if (settlement !== 'release' && this.#recording) this.#outcomes.record(ticket, flags);
+    if (ticket === this.#view.ticketAll) {
+      if (settlement !== 'release' && this.#view.recording) this.#outcomes.record(ticket, flags);
     } else if (ticket instanceof SharedLease) {
-      this.#settleLease(ticket, settlement, flags);
+      this.#leases.release(ticket);
+      // While local, the lease is left to expire in Redis.
+      if (this.#fallback !== undefined) return;
+      const code = settlement === 'success' ? 's' : settlement === 'failure' ? 'f' : 'r';
+      this.#send(breakerProbeScript, [String(ticket.id), code, String(flags)]);
     } else {
       this.#fallback?.settle(ticket, settlement, flags);
     }
@@ -116,7 +113,7 @@ export class SharedBreakerState implements BreakerStateHandle {
 
   rejection(): { readonly reason: CircuitRejectionReason; readonly retryAfterMs: number } {
     if (this.#fallback !== undefined) return this.#fallback.handle.rejection();
-    return rejectionOf(this.#summary, this.#redisNow(), this.#spec);
+    return rejectionOf(this.#view.summary, this.#view.redisNow(), this.#spec);
   }
 
   command(command: BreakerCommand): void {
@@ -126,21 +123,21 @@ export class SharedBreakerState implements BreakerStateHandle {
     }
     // Seen here at once; the script's reply (a newer version) confirms it, or the fallback takes it.
     const target = commandTargets[command];
-    if (this.#summary.state !== target) {
-      const summary = this.#summary;
-      this.#apply({ ...summary, state: target, version: summary.version + 0.5, changedAt: this.#redisNow(), reason: `${command} by operator` });
+    const summary = this.#view.summary;
+    if (summary.state !== target) {
+      this.#view.apply({ ...summary, state: target, version: summary.version + 0.5, changedAt: this.#view.redisNow(), reason: `${command} by operator` });
     }
-    this.#send(breakerCommandScript, [command], (fallback) => fallback.handle.command(command));
+    void this.#send(breakerCommandScript, [command], (fallback) => fallback.handle.command(command));
   }
 
   view(): BreakerView {
     if (this.#fallback !== undefined) return this.#fallback.handle.view();
-    return toView(this.#summary, this.#offset, this.#spec);
+    return toView(this.#view.summary, this.#view.offset, this.#spec);
   }
 
   toJSON(): CircuitBreakerState {
     if (this.#fallback !== undefined) return this.#fallback.handle.toJSON();
-    return toSavedState(this.#summary, this.#scratch().toJSON());
+    return toSavedState(this.#view.summary, this.#scratch().toJSON());
   }
 
   restore(state: CircuitBreakerState): boolean {
@@ -162,8 +159,7 @@ export class SharedBreakerState implements BreakerStateHandle {
     if (this.#closed) return;
     this.#outcomes.close();
     this.#closed = true;
-    if (this.#refreshTimer !== undefined) this.#clock.clearTimeout(this.#refreshTimer);
-    this.#refreshTimer = undefined;
+    this.#refresh.close();
     this.#context.subscriber.unsubscribe(this.#channel);
     this.#context.onClose(this);
     this.#fallback?.handle.close();
@@ -179,51 +175,32 @@ export class SharedBreakerState implements BreakerStateHandle {
     return this.#fallback !== undefined;
   }
 
-  #redisNow(): number {
-    return this.#clock.now() + this.#offset;
-  }
-
-  #liveHeld(): number {
-    if (this.#held.length === 0) return 0;
-    const now = this.#clock.now();
-    this.#held = this.#held.filter((lease) => lease.deadline > now);
-    return this.#held.length;
-  }
-
   #requestLease(): Promise<BreakerTicket | null> {
-    this.#leaseRequests++;
+    this.#leases.asked();
     return this.#scripts.run(breakerLeaseScript, []).then(
       (result) => {
-        this.#leaseRequests--;
         this.#accept(result.summary, result.sentAt);
-        if (result.r1 === 1) return result.r2 === this.#ticketAll ? result.r2 : null;
-        if (result.r1 !== 2) return null;
-        const lease = new SharedLease(result.r2, result.r3 - this.#offset);
-        this.#held.push(lease);
+        if (result.r1 !== 2) {
+          this.#leases.answered();
+          // 1: the state admits every call (this view was stale): an ordinary call of the current epoch.
+          return result.r1 === 1 && result.r2 === this.#view.ticketAll ? result.r2 : null;
+        }
+        const lease = new SharedLease(result.r2, result.r3 - this.#view.offset);
+        this.#leases.answered(lease);
         return lease;
       },
       (error: unknown) => {
-        this.#leaseRequests--;
+        this.#leases.answered();
         this.#fallBack(error);
         return this.#fallback?.admit() ?? null;
       },
     );
   }
 
-  #settleLease(lease: SharedLease, settlement: Settlement, flags: OutcomeFlags): void {
-    const index = this.#held.indexOf(lease);
-    if (index >= 0) this.#held.splice(index, 1);
-    // While local, the lease is left to expire in Redis.
-    if (this.#fallback !== undefined) return;
-    const code = settlement === 'success' ? 's' : settlement === 'failure' ? 'f' : 'r';
-    this.#send(breakerProbeScript, [String(lease.id), code, String(flags)]);
-  }
-
   #write(mode: 'restore' | 'seed', state: CircuitBreakerState): boolean {
     if (!this.#scratch().restore(state)) return false;
     if (this.#fallback !== undefined) return this.#fallback.handle.restore(state);
-    const args = [mode, ...restoreArgs(state, this.#spec)];
-    this.#send(breakerRestoreScript, args, (fallback) => fallback.handle.restore(state));
+    void this.#send(breakerRestoreScript, [mode, ...restoreArgs(state, this.#spec)], (fallback) => fallback.handle.restore(state));
     return true;
   }
 
@@ -238,30 +215,14 @@ export class SharedBreakerState implements BreakerStateHandle {
     this.#scripts.run(breakerReadScript, []).then(
       (result) => {
         this.#reading = false;
-        if (this.#fallback !== undefined) this.#rejoin(result.summary, result.sentAt);
-        else this.#accept(result.summary, result.sentAt);
+        if (this.#fallback === undefined) this.#accept(result.summary, result.sentAt);
+        else this.#rejoin(result.summary, result.sentAt);
       },
       (error: unknown) => {
         this.#reading = false;
         this.#fallBack(error);
       },
     );
-  }
-
-  /** Re-reads the shared state when nothing refreshed the view for `refreshInterval` (always while local). */
-  #armRefresh(delayMs: number): void {
-    this.#refreshTimer = this.#clock.setTimeout(() => {
-      this.#refreshTimer = undefined;
-      if (this.#closed) return;
-      const interval = this.#context.options.refreshIntervalMs;
-      const dueIn = this.#syncedAt + interval - this.#clock.now();
-      if (this.#fallback === undefined && dueIn > 0) {
-        this.#armRefresh(dueIn);
-        return;
-      }
-      this.#read();
-      this.#armRefresh(interval);
-    }, delayMs);
   }
 
   /** Runs a script whose reply only updates the view; on failure, falls back (then `onFallback`). */
@@ -276,58 +237,30 @@ export class SharedBreakerState implements BreakerStateHandle {
     );
   }
 
-
   #onMessage(message: string): void {
     const summary = parseMessage(message);
     if (summary !== undefined) this.#accept(summary);
   }
 
-  /**
-   * Takes a newer summary; one overtaken by another reply or message is dropped. Only a script's
-   * reply (`sentAt`: when the call left) sets the clock offset, from the middle of its round trip: a
-   * notification may have waited in a socket for an unknown time. In client-clock mode Redis's time
-   * is the local clock's.
-   */
-  #accept(summary: Summary, sentAt?: number): void {
-    if (this.#fallback !== undefined || this.#closed) return;
-    const current = this.#summary;
-    const reply = sentAt !== undefined;
-    if (summary.incarnation === current.incarnation && (summary.version < current.version || (!reply && summary.version === current.version))) return;
-    const now = this.#clock.now();
-    if (reply && !this.#context.clientClock) this.#offset = summary.redisNow - (sentAt + now) / 2;
-    this.#syncedAt = now;
-    this.#apply(summary);
-  }
-
-  #apply(summary: Summary, reason = summary.reason): void {
-    const from = this.#summary.state;
-    this.#summary = summary;
-    this.#outcomes.keepOnly(summary.epoch);
-    this.#ticketAll = admitsAll(summary.state) ? summary.epoch : null;
-    this.#recording = summary.state !== 'disabled';
-    if (summary.state !== from) {
-      this.#binding.onStateChange({ breaker: this.#spec.name, from, to: summary.state, reason, at: summary.changedAt - this.#offset });
-    }
+  #accept(summary: Parameters<ViewState['accept']>[0], sentAt?: number): void {
+    if (this.#fallback === undefined && !this.#closed) this.#view.accept(summary, sentAt);
   }
 
   #fallBack(error: unknown): void {
     if (this.#fallback !== undefined || this.#closed) return;
     this.#outcomes.drop();
-    this.#held = [];
-    this.#ticketAll = null;
-    this.#fallback = new LocalFallback(this.#binding, ++this.#generation, this.#summary, this.#offset);
+    this.#leases.clear();
+    this.#view.ticketAll = null;
+    this.#fallback = new LocalFallback(this.#binding, ++this.#generation, this.#view.summary, this.#view.offset);
     const reason = error instanceof Error ? error.message : String(error);
     this.#binding.onStoreStatus?.({ breaker: this.#spec.name, status: 'local', reason, error, at: this.#clock.now() });
   }
 
-  #rejoin(summary: Summary, sentAt: number): void {
+  #rejoin(summary: Parameters<ViewState['accept']>[0], sentAt: number): void {
     const fallback = this.#fallback as LocalFallback;
     this.#fallback = undefined;
     fallback.handle.close();
-    this.#syncedAt = this.#clock.now();
-    this.#summary = { ...this.#summary, state: fallback.handle.view().state };
     this.#binding.onStoreStatus?.({ breaker: this.#spec.name, status: 'shared', reason: 'redis answered again', at: this.#clock.now() });
-    if (!this.#context.clientClock) this.#offset = summary.redisNow - (sentAt + this.#clock.now()) / 2;
-    this.#apply(summary, 'rejoined the shared state');
+    this.#view.adopt(summary, sentAt, fallback.handle.view().state, 'rejoined the shared state');
   }
 }
