@@ -41,13 +41,8 @@ export function resolveSharedBreakerOptions(options: SharedBreakerOptions | unde
     if (!(ms >= 1)) bad(name, "expected a duration of at least 1 ms (ms, or a string such as '100ms')", options?.[name]);
     return ms;
   };
+  const flushIntervalMs = duration('flushInterval');
   const flushSize = options?.flushSize ?? defaults.flushSize;
   if (!Number.isSafeInteger(flushSize) || flushSize < 1) bad('flushSize', 'expected an integer >= 1', flushSize);
-  return Object.freeze({
-    outcomes,
-    flushIntervalMs: duration('flushInterval'),
-    flushSize,
-    refreshIntervalMs: duration('refreshInterval'),
-    keyTtlMs: duration('keyTtl'),
-  });
+  return Object.freeze({ outcomes, flushIntervalMs, flushSize, refreshIntervalMs: duration('refreshInterval'), keyTtlMs: duration('keyTtl') });
 }
