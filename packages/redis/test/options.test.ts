@@ -37,7 +37,7 @@ describe('RedisStore options', () => {
 
   it('throw a ConfigError naming every bad breaker option and the value received', () => {
     const make = () =>
-      new RedisStore({ client: new Redis({ lazyConnect: true }), breaker: { outcomes: 'sometimes' as never, flushInterval: 0, flushSize: 0.5, refreshInterval: 'soon', keyTtl: -1 } });
+      new RedisStore({ client: new Redis({ lazyConnect: true }), breaker: { outcomes: 'sometimes' as never, flushInterval: 0, flushSize: 0.5, refreshInterval: 'soon' as never, keyTtl: -1 } });
     expect(make).toThrow(ConfigError);
     expect(make).toThrow(
       /RedisStore\.breaker\.outcomes.*"sometimes".*RedisStore\.breaker\.flushInterval.*received 0.*RedisStore\.breaker\.flushSize.*0\.5.*RedisStore\.breaker\.refreshInterval.*"soon".*RedisStore\.breaker\.keyTtl.*-1/s,
