@@ -153,6 +153,19 @@ describe('shared breaker: one state for every instance', () => {
     for (const script of breakerScripts) expect(await redis.client.script('LOAD', script.source)).toBe(script.sha);
   });
 
+  it('two breakers of the same name on one store both follow the shared state; closing one leaves the other subscribed', async () => {
+    // No refresh for an hour: only notifications can bring the trip.
+    const [a, b] = await instances(2, { trip: { consecutiveFailures: 1 } }, { outcomes: 'exact', refreshInterval: '1h' });
+    const twin = circuitBreaker({ name: 'db', trip: { consecutiveFailures: 1 }, store: b!.store });
+    await b!.store.syncBreakers();
+    b!.breaker.close();
+    await a!.breaker.execute(fail).catch(() => undefined);
+    await until(() => twin.state === 'open');
+    expect(b!.store.breakerStatus()).toEqual({ db: 'shared' });
+    twin.close();
+    expect(b!.store.breakerStatus()).toEqual({});
+  });
+
   it('goes local when Redis stops answering and reports it; admission never waits for Redis while closed', async () => {
     const [a] = await instances(1, { trip: { consecutiveFailures: 2 } }, { outcomes: 'exact' });
     const statuses: BreakerStoreStatus[] = [];

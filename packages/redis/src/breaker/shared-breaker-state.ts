@@ -58,7 +58,7 @@ export class SharedBreakerState implements BreakerStateHandle {
   readonly #spec: BreakerSpec;
   readonly #clock: Clock;
   readonly #context: SharedBreakerContext;
-  readonly #channel: string;
+  readonly #unsubscribe: () => void;
   readonly #scripts: BreakerScripts;
   readonly #outcomes: OutcomeSender;
   readonly #view: ViewState;
@@ -75,12 +75,11 @@ export class SharedBreakerState implements BreakerStateHandle {
     const clock = (this.#clock = binding.clock);
     this.#context = context;
     const { keys, channel } = breakerKeys(context.prefix, spec.name);
-    this.#channel = channel;
     this.#scripts = new BreakerScripts(context.runner, keys, encodeSpec(spec, context.options.keyTtlMs), context.clientClock ? clock : undefined, clock);
     this.#outcomes = new OutcomeSender(clock, context.options, (epoch, runs) => this.#send(breakerRecordScript, [String(epoch), runs]));
     this.#view = new ViewState(spec, clock, context.clientClock, binding.onStateChange, (epoch) => this.#outcomes.keepOnly(epoch));
     this.#leases = new ProbeLeases(clock, spec.maxProbes);
-    context.subscriber.subscribe(channel, (message) => this.#onMessage(message), () => this.#read());
+    this.#unsubscribe = context.subscriber.subscribe(channel, { message: (message) => this.#onMessage(message), ready: () => this.#read() });
     this.#read();
     // Re-reads the shared state when nothing refreshed the view for `refreshInterval` (always while local).
     this.#refresh = new RefreshTimer(clock, context.options.refreshIntervalMs, () => (this.#fallback === undefined ? this.#view.syncedAt : Number.NEGATIVE_INFINITY), () => this.#read());
@@ -160,7 +159,7 @@ export class SharedBreakerState implements BreakerStateHandle {
     this.#outcomes.close();
     this.#closed = true;
     this.#refresh.close();
-    this.#context.subscriber.unsubscribe(this.#channel);
+    this.#unsubscribe();
     this.#context.onClose(this);
     this.#fallback?.handle.close();
   }

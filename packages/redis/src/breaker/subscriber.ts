@@ -1,6 +1,9 @@
 import type { RedisClient } from '../redis-client.js';
 
-type Handler = (message: string) => void;
+interface Listener {
+  readonly message: (message: string) => void;
+  readonly ready: () => void;
+}
 
 /**
  * The one pub/sub connection of a store (`client.duplicate()`: a subscribed connection can run no
@@ -12,25 +15,28 @@ type Handler = (message: string) => void;
 export class BreakerSubscriber {
   readonly #client: RedisClient;
   #connection: RedisClient | undefined;
-  readonly #handlers = new Map<string, { message: Handler; ready: () => void }>();
+  /** Listeners by channel: two breakers of the same name on one store share a channel. */
+  readonly #handlers = new Map<string, Set<Listener>>();
 
   constructor(client: RedisClient) {
     this.#client = client;
   }
 
-  /** Whether notifications can arrive now. */
-  get ready(): boolean {
-    return this.#connection?.status === 'ready';
-  }
-
-  subscribe(channel: string, message: Handler, ready: () => void): void {
-    this.#handlers.set(channel, { message, ready });
+  /** Adds `listener` to `channel`; returns what removes it (and unsubscribes once the channel has no listener). */
+  subscribe(channel: string, listener: Listener): () => void {
+    const listeners = this.#handlers.get(channel) ?? new Set<Listener>();
+    const first = listeners.size === 0;
+    listeners.add(listener);
+    this.#handlers.set(channel, listeners);
     const connection = this.#connection ?? this.#connect();
-    if (connection.status === 'ready') connection.subscribe(channel).catch(() => undefined);
+    if (first && connection.status === 'ready') connection.subscribe(channel).catch(() => undefined);
+    return () => {
+      if (listeners.delete(listener) && listeners.size === 0 && this.#handlers.get(channel) === listeners) this.#unsubscribe(channel);
+    };
   }
 
-  unsubscribe(channel: string): void {
-    if (!this.#handlers.delete(channel)) return;
+  #unsubscribe(channel: string): void {
+    this.#handlers.delete(channel);
     const connection = this.#connection;
     if (connection === undefined) return;
     if (this.#handlers.size === 0) {
@@ -51,11 +57,13 @@ export class BreakerSubscriber {
     const connection = this.#client.duplicate() as RedisClient;
     this.#connection = connection;
     connection.on('error', () => undefined);
-    connection.on('message', (channel: string, message: string) => this.#handlers.get(channel)?.message(message));
+    connection.on('message', (channel: string, message: string) => {
+      for (const listener of this.#handlers.get(channel) ?? []) listener.message(message);
+    });
     connection.on('ready', () => {
       if (this.#connection !== connection || this.#handlers.size === 0) return;
       connection.subscribe(...this.#handlers.keys()).catch(() => undefined);
-      for (const handler of [...this.#handlers.values()]) handler.ready();
+      for (const listeners of [...this.#handlers.values()]) for (const listener of [...listeners]) listener.ready();
     });
     if (connection.status === 'wait') connection.connect().catch(() => undefined);
     return connection;
