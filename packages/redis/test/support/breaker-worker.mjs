@@ -81,6 +81,25 @@ const ops = {
     held.push(...admitted);
     return { admitted: admitted.length, reasons: [...new Set(admissions.filter((a) => !a.admitted).map((a) => a.reason))] };
   },
+  /**
+   * The probe race done the naive way (a read-then-write lease count, as a non-atomic shared breaker
+   * would): `n` admissions at once, each reading the count, comparing, then writing count + 1.
+   */
+  async naiveBurst({ n, maxProbes, key }) {
+    const admitted = await Promise.all(
+      Array.from({ length: n }, async () => {
+        const live = Number((await client.get(key)) ?? 0);
+        if (live >= maxProbes) return false;
+        await client.set(key, String(live + 1), 'PX', 60_000);
+        return true;
+      }),
+    );
+    return { admitted: admitted.filter(Boolean).length };
+  },
+  async resetNaive({ key }) {
+    await client.del(key);
+    return {};
+  },
   async settle({ outcome }) {
     for (const permit of held.splice(0)) {
       if (outcome === 'fail') permit.failure(new Error('probe failed'));

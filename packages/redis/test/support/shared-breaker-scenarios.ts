@@ -50,7 +50,7 @@ export function describeSharedBreakerScenarios(label: string, topology: Topology
       for (const worker of [b!, c!]) expect((await worker.request<{ results: string[] }>('calls', { n: 1, outcome: 'succeed' })).results).toEqual(['rejected']);
     });
 
-    it('half-open with maxProbes 2: 300 simultaneous requests over 3 processes admit exactly 2 probes, in 200 of 200 trials', async () => {
+    it('half-open with maxProbes 2: 300 simultaneous requests over 3 processes admit exactly 2 probes, in 200 of 200 trials (a read-then-write count admits more)', async () => {
       const all = await start({ breaker: { trip: { consecutiveFailures: 1 }, recoveryTimeout: 0, maxProbes: 2, probeTimeout: '10s' } });
       await all[0]!.request('calls', { n: 1, outcome: 'fail' });
       const probes: number[] = [];
@@ -65,6 +65,17 @@ export function describeSharedBreakerScenarios(label: string, topology: Topology
       expect(probes.filter((count) => count !== 2)).toEqual([]);
       expect(probes).toHaveLength(200);
       for (const report of await Promise.all(all.map((worker) => worker.report()))) expect(report.faults).toEqual([]);
+
+      // The same race, with the lease count kept the naive way (GET, compare, SET, as a non-atomic
+      // shared breaker would): the harness catches it admitting more than 2.
+      const key = `${label}-naive-${++run}:{shared}`;
+      const naive: number[] = [];
+      for (let trial = 0; trial < 20; trial++) {
+        await all[0]!.request('resetNaive', { key });
+        const bursts = await Promise.all(all.map((worker) => worker.request<{ admitted: number }>('naiveBurst', { n: 100, maxProbes: 2, key })));
+        naive.push(bursts.reduce((sum, burst) => sum + burst.admitted, 0));
+      }
+      expect(naive.some((count) => count > 2)).toBe(true);
     }, 60_000);
 
     it('a process killed while holding the probe lease: the lease expires in Redis and probing resumes', async () => {
