@@ -48,6 +48,7 @@ export type {
   BreakerSpec,
   BreakerStateHandle,
   BreakerStateStore,
+  BreakerStoreStatus,
   BreakerTicket,
   BreakerView,
   ProbeLease,

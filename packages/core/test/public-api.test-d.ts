@@ -16,6 +16,7 @@ import {
   type BreakerCommand,
   type BreakerStateHandle,
   type BreakerStateStore,
+  type BreakerStoreStatus,
   type BreakerTicket,
   type BreakerView,
   type CallFailed,
@@ -428,6 +429,12 @@ describe('stores and clocks', () => {
     } satisfies BreakerStateStore;
     expectTypeOf(store).toExtend<BreakerStateStore>();
     expectTypeOf(circuitBreaker({ name: 'db', store })).toEqualTypeOf<CircuitBreaker<never>>();
+    circuitBreaker({ name: 'db', store }).onStoreStatus((event) => {
+      expectTypeOf(event).toEqualTypeOf<BreakerStoreStatus>();
+      expectTypeOf(event.status).toEqualTypeOf<'local' | 'shared'>();
+    });
+    expectTypeOf<BreakerBinding['onStoreStatus']>().toEqualTypeOf<((event: BreakerStoreStatus) => void) | undefined>();
+    expectTypeOf<BreakerStateHandle['seed']>().toEqualTypeOf<((state: CircuitBreakerState) => boolean) | undefined>();
 
     // @ts-expect-error: a store needs bindBreaker()
     const incomplete: BreakerStateStore = { shared: false };

@@ -1,4 +1,5 @@
 import { type Clock, ConfigError, type ConfigIssue, type Duration, parseDuration, systemClock } from '@breakwater/core';
+import { type ResolvedSharedBreakerOptions, resolveSharedBreakerOptions, type SharedBreakerOptions } from './breaker/shared-breaker-options.js';
 import type { RedisClient } from './redis-client.js';
 
 /** Options of {@link RedisStore}. */
@@ -21,6 +22,8 @@ export interface RedisStoreOptions {
   readonly maxInFlight?: number;
   /** Timers for the command timeout and local time for the blocked-key cache. @default systemClock */
   readonly timers?: Clock;
+  /** How circuit breakers given this store share their state (docs/shared-breaker.md). */
+  readonly breaker?: SharedBreakerOptions;
 }
 
 /** {@link RedisStoreOptions} with every default applied. */
@@ -32,6 +35,7 @@ export interface ResolvedRedisStoreOptions {
   readonly blockedCacheSize: number;
   readonly maxInFlight: number;
   readonly timers: Clock;
+  readonly breaker: ResolvedSharedBreakerOptions;
 }
 
 const defaults = { prefix: 'breakwater', clock: 'redis', commandTimeout: 100, blockedCacheSize: 10_000, maxInFlight: 10_000 } as const;
@@ -56,6 +60,7 @@ export function resolveRedisStoreOptions(options: RedisStoreOptions): ResolvedRe
   if (!Number.isSafeInteger(blockedCacheSize) || blockedCacheSize < 0) bad('blockedCacheSize', 'expected an integer >= 0', blockedCacheSize);
   const maxInFlight = options?.maxInFlight ?? defaults.maxInFlight;
   if (!Number.isSafeInteger(maxInFlight) || maxInFlight < 1) bad('maxInFlight', 'expected an integer >= 1', maxInFlight);
+  const breaker = resolveSharedBreakerOptions(options?.breaker, issues);
   if (issues.length > 0) throw new ConfigError(issues);
-  return Object.freeze({ client: client as RedisClient, prefix, clock, commandTimeoutMs, blockedCacheSize, maxInFlight, timers: options.timers ?? systemClock });
+  return Object.freeze({ client: client as RedisClient, prefix, clock, commandTimeoutMs, blockedCacheSize, maxInFlight, timers: options.timers ?? systemClock, breaker });
 }

@@ -1,5 +1,7 @@
-import type { Decision, LimitSpec, Store } from '@breakwater/core';
+import type { BreakerBinding, BreakerStateHandle, BreakerStateStore, Decision, LimitSpec, Store } from '@breakwater/core';
 import { BlockedCache } from './blocked-cache.js';
+import { SharedBreakerState } from './breaker/shared-breaker-state.js';
+import { BreakerSubscriber } from './breaker/subscriber.js';
 import { stateKey } from './keys.js';
 import { isCluster, offlineQueueWarning, type RedisClient } from './redis-client.js';
 import { resolveRedisStoreOptions, type RedisStoreOptions, type ResolvedRedisStoreOptions } from './redis-store-options.js';
@@ -25,7 +27,7 @@ import { algorithmTags, batchScript, scriptOf, specParams } from './scripts/scri
  * const limiter = rateLimit({ name: 'api', store, onStoreError: 'local', limits: [{ name: 'per-ip', key: (req) => req.ip, capacity: 100, refillRate: 10, refillInterval: '1s' }] });
  * ```
  */
-export class RedisStore implements Store {
+export class RedisStore implements Store, BreakerStateStore {
   readonly shared = true;
   readonly options: ResolvedRedisStoreOptions;
   /** Why the client's configuration may queue commands without bound, if it may (see docs/redis.md). */
@@ -34,6 +36,8 @@ export class RedisStore implements Store {
   readonly #blocked: BlockedCache;
   readonly #clientClock: boolean;
   readonly #cluster: boolean;
+  #subscriber: BreakerSubscriber | undefined;
+  readonly #breakers = new Set<SharedBreakerState>();
 
   constructor(options: RedisStoreOptions) {
     this.options = resolveRedisStoreOptions(options);
@@ -85,9 +89,48 @@ export class RedisStore implements Store {
     await this.options.client.del(id);
   }
 
-  /** Forgets the local blocked-key cache. The client stays open: it is the caller's. */
+  /**
+   * Shares a circuit breaker's state through Redis: called by `circuitBreaker({ store })`, not by
+   * users. Every instance binding a breaker of the same name (and prefix) sees one breaker. The store
+   * opens one pub/sub connection (`client.duplicate()`) for all its breakers, closed with the last
+   * breaker or by {@link RedisStore.close}.
+   */
+  bindBreaker(binding: BreakerBinding): BreakerStateHandle {
+    this.#subscriber ??= new BreakerSubscriber(this.options.client);
+    const handle = new SharedBreakerState(binding, {
+      runner: this.#runner,
+      subscriber: this.#subscriber,
+      prefix: this.options.prefix,
+      clientClock: this.#clientClock,
+      options: this.options.breaker,
+      onClose: (closed) => this.#breakers.delete(closed),
+    });
+    this.#breakers.add(handle);
+    return handle;
+  }
+
+  /**
+   * Sends every breaker's waiting outcomes, reads each breaker's shared state again, and resolves
+   * once none of their scripts waits for Redis: before a graceful shutdown, or to read snapshots
+   * that are current to the millisecond (they are otherwise at most `refreshInterval` old).
+   */
+  async syncBreakers(): Promise<void> {
+    await Promise.all([...this.#breakers].map((handle) => handle.sync()));
+  }
+
+  /** Whether a breaker of this store decides on its own (Redis unreachable), by breaker name. */
+  breakerStatus(): Record<string, 'shared' | 'local'> {
+    const status: Record<string, 'shared' | 'local'> = {};
+    for (const handle of this.#breakers) status[handle.name] = handle.local ? 'local' : 'shared';
+    return status;
+  }
+
+  /** Forgets the local blocked-key cache and closes the breakers' pub/sub connection. The client stays open: it is the caller's. */
   close(): void {
     this.#blocked.clear();
+    for (const handle of [...this.#breakers]) handle.close();
+    this.#subscriber?.close();
+    this.#subscriber = undefined;
   }
 
   /**

@@ -25,6 +25,25 @@ describe('RedisStore options', () => {
     expect(make).toThrow(/RedisStore\.client.*RedisStore\.prefix.*"a\{b\}".*RedisStore\.clock.*"local".*RedisStore\.commandTimeout.*RedisStore\.blockedCacheSize.*RedisStore\.maxInFlight/);
   });
 
+  it('default the shared breaker to batched outcomes every 100 ms (or 100 failures), a 1 s refresh and a 1-day key TTL', () => {
+    expect(new RedisStore({ client: new Redis({ lazyConnect: true }) }).options.breaker).toEqual({
+      outcomes: 'batched',
+      flushIntervalMs: 100,
+      flushSize: 100,
+      refreshIntervalMs: 1_000,
+      keyTtlMs: 86_400_000,
+    });
+  });
+
+  it('throw a ConfigError naming every bad breaker option and the value received', () => {
+    const make = () =>
+      new RedisStore({ client: new Redis({ lazyConnect: true }), breaker: { outcomes: 'sometimes' as never, flushInterval: 0, flushSize: 0.5, refreshInterval: 'soon' as never, keyTtl: -1 } });
+    expect(make).toThrow(ConfigError);
+    expect(make).toThrow(
+      /RedisStore\.breaker\.outcomes.*"sometimes".*RedisStore\.breaker\.flushInterval.*received 0.*RedisStore\.breaker\.flushSize.*0\.5.*RedisStore\.breaker\.refreshInterval.*"soon".*RedisStore\.breaker\.keyTtl.*-1/s,
+    );
+  });
+
   it('warn about a client that queues commands without bound while offline', () => {
     expect(new RedisStore({ client: new Redis({ lazyConnect: true, maxRetriesPerRequest: null }) }).warning).toMatch(/enableOfflineQueue/);
     expect(new RedisStore({ client: new Redis({ lazyConnect: true, enableOfflineQueue: false }) }).warning).toBeUndefined();

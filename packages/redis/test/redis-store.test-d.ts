@@ -1,7 +1,7 @@
-import type { Decision, Store } from '@breakwater/core';
+import { type BreakerStateStore, type CircuitBreaker, type Decision, type Store, circuitBreaker } from '@breakwater/core';
 import { type Cluster, Redis } from 'ioredis';
 import { describe, expectTypeOf, it } from 'vitest';
-import { type LuaScript, RedisStore, type RedisStoreOptions, tokenBucketScript } from '../src/index.js';
+import { breakerRecordScript, type LuaScript, RedisStore, type RedisStoreOptions, type SharedBreakerOptions, tokenBucketScript } from '../src/index.js';
 
 describe('RedisStore types', () => {
   it('is a Store built from a Redis or a Cluster', () => {
@@ -11,8 +11,19 @@ describe('RedisStore types', () => {
     expectTypeOf(new RedisStore({ client: new Redis({ lazyConnect: true }) }).peek).returns.toEqualTypeOf<Promise<Decision>>();
   });
 
+  it('is a breaker-state store: circuitBreaker({ store }) takes it as it is', () => {
+    expectTypeOf<RedisStore>().toExtend<BreakerStateStore>();
+    const store = new RedisStore({ client: new Redis({ lazyConnect: true }), breaker: { outcomes: 'exact', flushInterval: '50ms', refreshInterval: 500 } });
+    expectTypeOf(circuitBreaker({ name: 'payments', store })).toEqualTypeOf<CircuitBreaker<never>>();
+    expectTypeOf(store.syncBreakers()).toEqualTypeOf<Promise<void>>();
+    expectTypeOf(store.breakerStatus()).toEqualTypeOf<Record<string, 'shared' | 'local'>>();
+    expectTypeOf<RedisStoreOptions['breaker']>().toEqualTypeOf<SharedBreakerOptions | undefined>();
+    expectTypeOf<SharedBreakerOptions['outcomes']>().toEqualTypeOf<'batched' | 'exact' | undefined>();
+  });
+
   it('exports its scripts with name, source, sha and key count', () => {
     expectTypeOf(tokenBucketScript).toEqualTypeOf<LuaScript>();
+    expectTypeOf(breakerRecordScript).toEqualTypeOf<LuaScript>();
     expectTypeOf<LuaScript['sha']>().toEqualTypeOf<string>();
   });
 });

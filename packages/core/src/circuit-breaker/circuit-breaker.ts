@@ -6,7 +6,7 @@ import { TimeoutError } from '../errors/timeout-error.js';
 import { type Disposable, toDisposable } from '../events/disposable.js';
 import type { ExecuteOptions, Executable, Permit } from '../policy/admission.js';
 import type { ObservablePolicy } from '../policy/observable-policy.js';
-import type { BreakerCommand, BreakerStateHandle, BreakerTicket } from '../store/breaker-state-store.js';
+import type { BreakerCommand, BreakerStateHandle, BreakerStoreStatus, BreakerTicket } from '../store/breaker-state-store.js';
 import { memoryBreakerStateStore } from '../store/memory-breaker-state-store.js';
 import { passiveContext } from '../policy/call-context.js';
 import { contextOf, sourceOf } from '../timeout/abort-scope.js';
@@ -52,9 +52,12 @@ export class CircuitBreaker<TFallback = never> implements ObservablePolicy<Circu
       spec: resolved,
       clock: resolved.clock,
       onStateChange: (change) => this.#onStateChange(change),
+      onStoreStatus: (event) => {
+        if (this.#events.has('storeStatus')) this.#events.emit('storeStatus', event);
+      },
     });
     this.#recorder = new OutcomeRecorder(resolved, this.#handle, this.#events);
-    if (resolved.initialState !== undefined && !this.#handle.restore(resolved.initialState as CircuitBreakerState)) {
+    if (resolved.initialState !== undefined && !this.#seed(resolved.initialState as CircuitBreakerState)) {
       throw new ConfigError([
         {
           path: 'circuitBreaker.initialState',
@@ -142,6 +145,14 @@ export class CircuitBreaker<TFallback = never> implements ObservablePolicy<Circu
   /** Subscribes to calls that passed `timeout`. */
   onTimeout(listener: (event: CallTimedOut) => void): Disposable {
     return this.#events.subscribe('timeout', listener);
+  }
+
+  /**
+   * Subscribes to a shared store's status: `local` when the store became unreachable and the breaker
+   * went on in process, `shared` when it rejoined the shared state. Never fires with an in-process store.
+   */
+  onStoreStatus(listener: (event: BreakerStoreStatus) => void): Disposable {
+    return this.#events.subscribe('storeStatus', listener);
   }
 
   /** Figures at this instant. */
@@ -244,6 +255,11 @@ export class CircuitBreaker<TFallback = never> implements ObservablePolicy<Circu
       this.#override = undefined;
       this.#handle.command('reset');
     });
+  }
+
+  #seed(state: CircuitBreakerState): boolean {
+    const handle = this.#handle;
+    return handle.seed !== undefined ? handle.seed(state) : handle.restore(state);
   }
 
   #onStateChange(change: StateChange): void {

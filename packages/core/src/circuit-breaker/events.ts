@@ -1,6 +1,7 @@
 import { type Disposable, toDisposable } from '../events/disposable.js';
 import { Emitter } from '../events/emitter.js';
 import type { CircuitRejectionReason } from '../errors/circuit-open-error.js';
+import type { BreakerStoreStatus } from '../store/breaker-state-store.js';
 import type { StateChange } from './state.js';
 
 /** A call counted as a success. */
@@ -45,6 +46,7 @@ export interface BreakerEventMap {
   slowCall: SlowCall;
   reject: CallRejected;
   timeout: CallTimedOut;
+  storeStatus: BreakerStoreStatus;
 }
 
 type EventName = keyof BreakerEventMap;

@@ -19,6 +19,26 @@ export interface BreakerBinding {
   readonly clock: Clock;
   /** Called for every state change, whichever instance caused it. */
   readonly onStateChange: (change: StateChange) => void;
+  /**
+   * Called when a shared store stops or starts sharing this breaker's state (the store became
+   * unreachable and the breaker went on locally, or the store answered again). Optional for stores.
+   */
+  readonly onStoreStatus?: (event: BreakerStoreStatus) => void;
+}
+
+/**
+ * A breaker's state left or rejoined its shared store: `local` when the store could not be reached
+ * and the breaker went on in process (same options, its own counts), `shared` when it rejoined.
+ */
+export interface BreakerStoreStatus {
+  readonly breaker: string;
+  readonly status: 'local' | 'shared';
+  /** Why, e.g. `redis did not answer within 100 ms` or `redis answered again`. */
+  readonly reason: string;
+  /** The store's error, when the change was caused by one. */
+  readonly error?: unknown;
+  /** Epoch ms. */
+  readonly at: number;
 }
 
 /**
@@ -81,6 +101,12 @@ export interface BreakerStateHandle {
   toJSON(): CircuitBreakerState;
   /** Replaces the state with saved state; false when it does not fit this breaker's conditions. */
   restore(state: CircuitBreakerState): boolean;
+  /**
+   * Applies `initialState` when the breaker is built. A shared store applies it only when no shared
+   * state exists yet, so that an instance starting later does not overwrite what others built up.
+   * Without it, `restore()` is used.
+   */
+  seed?(state: CircuitBreakerState): boolean;
   /** Releases timers and subscriptions. */
   close(): void;
 }

@@ -14,7 +14,8 @@ export interface LuaScript {
   readonly keys: number;
 }
 
-function script(name: string, source: string, keys: number): LuaScript {
+/** Builds a {@link LuaScript}: its source, SHA1 and number of KEYS. */
+export function script(name: string, source: string, keys: number): LuaScript {
   return Object.freeze({ name, source, sha: createHash('sha1').update(source).digest('hex'), keys });
 }
 

@@ -1,0 +1,50 @@
+import type { Clock } from '@breakwater/core';
+import type { ScriptRunner } from '../script-runner.js';
+import type { LuaScript } from '../scripts/scripts.js';
+import type { SpecArgs } from './spec-args.js';
+import { parseReply, type ScriptResult } from './summary.js';
+
+/**
+ * Runs one breaker's scripts: its keys, the clock argument and the spec's arguments added to each
+ * call, and the calls in flight counted so that {@link BreakerScripts.idle} can wait for them.
+ */
+export class BreakerScripts {
+  readonly #runner: ScriptRunner;
+  readonly #keys: readonly string[];
+  readonly #args: SpecArgs;
+  readonly #clock: Clock | undefined;
+  readonly #timers: Clock;
+  #inFlight = 0;
+  #waiters: (() => void)[] = [];
+
+  /** `clientClock`: its `now` replaces Redis `TIME`; `timers`: the local clock that stamps each call. */
+  constructor(runner: ScriptRunner, keys: readonly string[], args: SpecArgs, clientClock: Clock | undefined, timers: Clock) {
+    this.#runner = runner;
+    this.#keys = keys;
+    this.#args = args;
+    this.#clock = clientClock;
+    this.#timers = timers;
+  }
+
+  /** Runs `script`; the result carries `sentAt`, the local time the call left. */
+  run(script: LuaScript, extra: readonly string[]): Promise<ScriptResult & { readonly sentAt: number }> {
+    const sentAt = this.#timers.now();
+    const now = this.#clock === undefined ? '' : String(Math.floor(this.#clock.now()));
+    this.#inFlight++;
+    const done = (): void => {
+      if (--this.#inFlight > 0) return;
+      const waiters = this.#waiters;
+      this.#waiters = [];
+      for (const resolve of waiters) resolve();
+    };
+    const call = this.#runner.run(script, this.#keys, [now, this.#args.numbers, this.#args.shapes, ...extra]);
+    call.then(done, done);
+    return call.then((reply) => ({ ...parseReply(reply), sentAt }));
+  }
+
+  /** Resolves once no script of this breaker is waiting for Redis. */
+  idle(): Promise<void> {
+    if (this.#inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#waiters.push(resolve));
+  }
+}
