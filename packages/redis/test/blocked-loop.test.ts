@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { RedisStore } from '../src/index.js';
-import { useSingleRedis } from './support/single-node.js';
+import { useRedis } from './support/redis-fixture.js';
 
-const redis = useSingleRedis();
+const redis = useRedis();
 
 /** Keeps the event loop busy, as a CPU-bound handler or a starved machine does. */
 function blockLoop(ms: number): void {

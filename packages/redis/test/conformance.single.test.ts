@@ -1,9 +1,9 @@
 import { describeStoreConformance } from '@breakwater/core/testing';
 import { describe, it } from 'vitest';
 import { RedisStore } from '../src/index.js';
-import { useSingleRedis } from './support/single-node.js';
+import { useRedis } from './support/redis-fixture.js';
 
-const redis = useSingleRedis();
+const redis = useRedis();
 let run = 0;
 
 describeStoreConformance('RedisStore on one redis-server (client clock)', () => new RedisStore({ client: redis.client, clock: 'client', prefix: `conf-${++run}`, commandTimeout: 2000 }), {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { allScripts, RedisStore } from '../src/index.js';
-import { useSingleRedis } from './support/single-node.js';
+import { useRedis } from './support/redis-fixture.js';
 
-const redis = useSingleRedis();
+const redis = useRedis();
 
 const bucket = { id: 'api:per-client', algorithm: 'token-bucket', capacity: 3, refillRate: 1, refillIntervalMs: 1000 } as const;
 
