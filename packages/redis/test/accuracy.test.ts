@@ -1,11 +1,9 @@
-import { execFile } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RedisServer, startRedis } from './support/redis-server.js';
 
-const run = promisify(execFile);
 const worker = fileURLToPath(new URL('./support/accuracy-worker.mjs', import.meta.url));
 
 let server: RedisServer;
@@ -34,19 +32,41 @@ async function redisNow(): Promise<number> {
   return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
 }
 
+interface WorkerResult {
+  admitted: number;
+  calls: number;
+  errors: number;
+  firstAt: number;
+}
+
+/** Starts one worker process; resolves once it has connected to Redis and is ready to be told when to start. */
+function startWorker(mode: 'lua' | 'naive', prefix: string): Promise<{ go(startAt: number, endAt: number): Promise<WorkerResult> }> {
+  const child = fork(worker, [String(server.port), mode, String(clientsPerWorker), prefix, JSON.stringify(spec)], { stdio: 'inherit' });
+  const result = new Promise<WorkerResult>((resolve, reject) => {
+    child.on('message', (message: { result?: WorkerResult }) => message.result && resolve(message.result));
+    child.once('exit', (code) => reject(new Error(`accuracy worker exited with ${code} before reporting`)));
+  });
+  return new Promise((resolve, reject) => {
+    child.once('message', () =>
+      resolve({
+        go: (startAt, endAt) => {
+          child.send({ startAt, endAt });
+          return result;
+        },
+      }),
+    );
+    child.once('error', reject);
+  });
+}
+
 /** 4 processes × 50 concurrent clients on one bucket; returns the totals and the bounds. */
 async function load(mode: 'lua' | 'naive', prefix: string) {
-  const startAt = Date.now() + 1_500; // every worker connected before the start
+  // Every worker is connected before the start is set, however slowly a loaded machine starts processes.
+  const started = await Promise.all(Array.from({ length: workers }, () => startWorker(mode, prefix)));
+  const startAt = Date.now() + 100;
   const endAt = startAt + durationMs;
-  const outputs = await Promise.all(
-    Array.from({ length: workers }, () =>
-      run(process.execPath, [worker, String(server.port), mode, String(startAt), String(endAt), String(clientsPerWorker), prefix, JSON.stringify(spec)], {
-        timeout: 30_000,
-      }),
-    ),
-  );
+  const results = await Promise.all(started.map((w) => w.go(startAt, endAt)));
   const after = await redisNow(); // later than every decision Redis made (same host clock as the workers)
-  const results = outputs.map(({ stdout }) => JSON.parse(stdout) as { admitted: number; calls: number; errors: number; firstAt: number });
   // The bucket starts full at the first call anywhere; from then on 200 busy clients should take every token.
   const firstAt = Math.min(...results.map((r) => r.firstAt));
   const busyMs = endAt - firstAt;

@@ -1,12 +1,13 @@
 // One worker process of the accuracy test: `clients` concurrent callers on one token bucket until
-// `endAt` (epoch ms), through the RedisStore (mode "lua") or a naive read-modify-write store (mode
-// "naive": GET, decide in JavaScript, SET). Prints {"admitted": n, "calls": n, "errors": n, "firstAt": ms}.
+// `endAt` (epoch ms, sent by the test over IPC once every worker is ready), through the RedisStore
+// (mode "lua") or a naive read-modify-write store (mode "naive": GET, decide in JavaScript, SET).
+// Sends {"result": {admitted, calls, errors, firstAt}} back over IPC.
 import { limitStep } from '@breakwater/core';
 import { Redis } from 'ioredis';
 import { RedisStore } from '../../dist/index.js';
 
-const [port, mode, startAt, endAt, clients, prefix] = process.argv.slice(2);
-const spec = JSON.parse(process.argv[8]);
+const [port, mode, clients, prefix, specJson] = process.argv.slice(2);
+const spec = JSON.parse(specJson);
 const client = new Redis({ port: Number(port), host: '127.0.0.1', enableOfflineQueue: true, maxRetriesPerRequest: 1 });
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -25,6 +26,10 @@ let admitted = 0;
 let calls = 0;
 let errors = 0;
 await client.ping();
+const { startAt, endAt } = await new Promise((resolve) => {
+  process.once('message', resolve);
+  process.send('ready');
+});
 await sleep(Math.max(0, Number(startAt) - Date.now()));
 const firstAt = Date.now();
 await Promise.all(
@@ -41,5 +46,5 @@ await Promise.all(
     }
   }),
 );
-process.stdout.write(JSON.stringify({ admitted, calls, errors, firstAt }));
 client.disconnect();
+process.send({ result: { admitted, calls, errors, firstAt } }, () => process.disconnect());
