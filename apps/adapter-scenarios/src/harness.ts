@@ -1,4 +1,4 @@
-import type { HttpOptions, RouteGuards } from '@breakwater/core';
+import type { HttpOptions, PromRegistry, RouteGuards } from '@breakwater/core';
 
 /** Lets a test hold the `/t/hold` handler until it says so. */
 export class Gate {
@@ -29,13 +29,15 @@ export interface ScenarioApp {
   /** `off`: ignore X-Forwarded-For; `loopback`: trust one proxy hop from 127.0.0.1. */
   readonly trustProxy: 'off' | 'loopback';
   readonly gate: Gate;
+  /** The prom-client registry the adapter's `metrics()` reports into, served at `GET /metrics`. */
+  readonly promRegistry: PromRegistry;
 }
 
 /**
  * An adapter under test. Its server must listen on 127.0.0.1 and serve, under the guards:
  * GET /t/ok → 200 `{"ok":true}`; /t/fail → 500; /t/throw → the handler throws;
  * /t/missing → 404; /t/hold → awaits `gate.wait()` then 200 `{"held":true}` (unless already answered).
- * GET /open → 200 without any guard.
+ * GET /open → 200 without any guard; GET /metrics → the adapter's `metrics({ registry, promRegistry })`.
  */
 export interface Harness {
   readonly name: string;

@@ -1,7 +1,9 @@
-import { fallbackChain, RateLimit, type HttpResponse } from '@breakwater/core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { RateLimit } from '@breakwater/core';
+import { describe, expect, it } from 'vitest';
+import { fallbackScenarios } from './fallback-scenarios.js';
 import type { Harness } from './harness.js';
-import { breakerState, bulkheadActive, failingStore, start, until, type Running } from './support.js';
+import { metricsScenarios } from './metrics-scenarios.js';
+import { breakerState, bulkheadActive, failingStore, scenarioApps, until } from './support.js';
 
 /** True when core rate limits take the store outage option (`onStoreError`). */
 function outageOptionExists(): boolean {
@@ -19,12 +21,7 @@ function outageOptionExists(): boolean {
  */
 export function runScenarios(harness: Harness): void {
   describe(`${harness.name}: shared scenarios`, () => {
-    let app: Running | undefined;
-    const open = async (...args: Parameters<typeof start> extends [Harness, ...infer R] ? R : never) => (app = await start(harness, ...args));
-    afterEach(async () => {
-      await app?.close();
-      app = undefined;
-    });
+    const open = scenarioApps(harness);
 
     const limit = { rateLimit: { name: 'api', limits: [{ capacity: 2, refillRate: 1, refillInterval: '10s' as const }] } };
 
@@ -143,58 +140,6 @@ export function runScenarios(harness: Harness): void {
       expect(breakerState(a.registry, 'cb')).toBe('open');
     });
 
-    const tripped = { name: 'upstream', trip: { consecutiveFailures: 1 }, recoveryTimeout: '10m' as const };
-    const openBreaker = async (a: Running) => {
-      await a.get('/t/fail');
-      await until(() => breakerState(a.registry, 'upstream') === 'open');
-    };
-
-    it('fallback: a static response', async () => {
-      const a = await open({ circuitBreaker: tripped, fallback: { status: 200, body: { degraded: true } } });
-      await openBreaker(a);
-      const res = await a.get('/t/ok');
-      expect(res.status).toBe(200);
-      expect(res.headers.get('x-breakwater-fallback')).toBe('static');
-      expect(await res.json()).toEqual({ degraded: true });
-    });
-
-    it('fallback: a function of the error and the request', async () => {
-      const a = await open({ circuitBreaker: tripped, fallback: ({ error, request }) => ({ status: 203, headers: {}, body: `${(error as Error).name} ${request.path}` }) });
-      await openBreaker(a);
-      const res = await a.get('/t/ok');
-      expect(res.status).toBe(203);
-      expect(await res.text()).toBe('CircuitOpenError /t/ok');
-    });
-
-    it('fallback: the core fallback chain', async () => {
-      const chain = fallbackChain({
-        tiers: [
-          { name: 'secondary', run: (): HttpResponse => { throw new Error('secondary down'); } },
-          { name: 'static', value: { status: 200, headers: {}, body: 'from the chain' } as HttpResponse },
-        ],
-      });
-      const a = await open({ circuitBreaker: tripped, fallback: chain as never });
-      await openBreaker(a);
-      const res = await a.get('/t/ok');
-      expect(res.headers.get('x-breakwater-fallback')).toBe('chain');
-      expect(await res.text()).toBe('from the chain');
-    });
-
-    it('fallback: the last good response (stale-if-error), bounded by age', async () => {
-      const a = await open({ circuitBreaker: tripped, fallback: { lastGood: { maxAgeMs: 60_000 } } });
-      expect((await a.get('/t/ok')).status).toBe(200);
-      await openBreaker(a);
-      const stale = await a.get('/t/ok');
-      expect(stale.status).toBe(200);
-      expect(stale.headers.get('x-breakwater-fallback')).toBe('last-good');
-      expect(await stale.json()).toEqual({ ok: true });
-      expect((await a.get('/t/missing')).status).toBe(503);
-      a.clock.advance(59_000);
-      expect((await a.get('/t/ok')).status).toBe(200);
-      a.clock.advance(2_000);
-      expect((await a.get('/t/ok')).status).toBe(503);
-    });
-
     it('1,000 spoofed X-Forwarded-For values land in one bucket when trust proxy is off', async () => {
       const a = await open({ rateLimit: { name: 'api', limits: [{ capacity: 1_000, refillRate: 1, refillInterval: '1h' }] } });
       for (let i = 0; i < 1_000; i++) {
@@ -247,4 +192,6 @@ export function runScenarios(harness: Harness): void {
       expect(await res.json()).toMatchObject({ code: 'ERR_STORE_UNAVAILABLE' });
     });
   });
+  fallbackScenarios(harness);
+  metricsScenarios(harness);
 }

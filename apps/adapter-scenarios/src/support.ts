@@ -1,5 +1,7 @@
 import { Registry, type HttpOptions, type RouteGuards } from '@breakwater/core';
-import { ManualClock } from '@breakwater/core/testing';
+import { ManualClock, parsePrometheusText, type PrometheusSample } from '@breakwater/core/testing';
+import { Registry as PromRegistry } from 'prom-client';
+import { afterEach } from 'vitest';
 import { Gate, type Harness } from './harness.js';
 
 /** One running scenario: its server, clock, registry, gate and logged warning codes. */
@@ -10,6 +12,8 @@ export interface Running {
   readonly gate: Gate;
   readonly warnings: string[];
   get(path: string, headers?: Record<string, string>, signal?: AbortSignal): Promise<Response>;
+  /** Scrapes `GET /metrics` and parses the Prometheus text. */
+  scrape(): Promise<PrometheusSample[]>;
   close(): Promise<void>;
 }
 
@@ -20,19 +24,35 @@ export async function start(harness: Harness, guards: RouteGuards, http: HttpOpt
   const gate = new Gate();
   const warnings: string[] = [];
   const logger = { warn: (_message: string, details: { code: string }) => void warnings.push(details.code) };
-  const server = await harness.start({ guards, http: { clock, registry, logger, ...http }, trustProxy, gate });
+  const server = await harness.start({ guards, http: { clock, registry, logger, ...http }, trustProxy, gate, promRegistry: new PromRegistry() });
+  const get: Running['get'] = (path, headers = {}, signal) => fetch(`${server.url}${path}`, signal === undefined ? { headers } : { headers, signal });
   return {
     url: server.url,
     clock,
     registry,
     gate,
     warnings,
-    get: (path, headers = {}, signal) => fetch(`${server.url}${path}`, signal === undefined ? { headers } : { headers, signal }),
+    get,
+    scrape: async () => {
+      const res = await get('/metrics');
+      if (res.status !== 200) throw new Error(`GET /metrics answered ${res.status}`);
+      return parsePrometheusText(await res.text());
+    },
     close: async () => {
       gate.release();
       await server.close();
     },
   };
+}
+
+/** Opens one scenario app at a time, closed after each test; call inside a `describe`. */
+export function scenarioApps(harness: Harness): (...args: Parameters<typeof start> extends [Harness, ...infer R] ? R : never) => Promise<Running> {
+  let app: Running | undefined;
+  afterEach(async () => {
+    await app?.close();
+    app = undefined;
+  });
+  return async (...args) => (app = await start(harness, ...args));
 }
 
 /** Waits (on I/O turns, never on a timer) until `predicate` holds: completion hooks run after the client has its response. */

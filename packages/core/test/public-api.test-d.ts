@@ -473,6 +473,7 @@ describe('errors', () => {
       | 'ERR_STORE_UNAVAILABLE'
       | 'ERR_INVALID_CONFIG'
       | 'ERR_DUPLICATE_POLICY'
+      | 'ERR_MISSING_PEER_DEPENDENCY'
     >();
   });
 

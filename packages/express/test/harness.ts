@@ -1,14 +1,15 @@
 import type { AddressInfo } from 'node:net';
 import type { Harness } from 'adapter-scenarios';
 import express from 'express';
-import { resilience } from '../src/index.js';
+import { metrics, resilience } from '../src/index.js';
 
 /** Serves the scenario app with Express and `resilience()`. */
 export const expressHarness: Harness = {
   name: 'express',
-  async start({ guards, http, trustProxy, gate }) {
+  async start({ guards, http, trustProxy, gate, promRegistry }) {
     const app = express();
     app.set('trust proxy', trustProxy === 'loopback' ? 'loopback' : false);
+    app.use(metrics({ registry: http.registry!, promRegistry }));
     app.use(resilience({ ...http, routes: [{ path: '/t/*', ...guards }] }));
     app.get('/open', (_req, res) => void res.json({ open: true }));
     app.get('/t/ok', (_req, res) => void res.json({ ok: true }));

@@ -1,13 +1,9 @@
-import { breakerHealth, breakerHealthPath, checkForwarding, httpSetup, mergeFieldValue, Registry, serializeBody, type GuardPipeline, type GuardResult, type HttpResponse, type Ticket } from '@breakwater/core';
+import { breakerHealth, breakerHealthPath, checkForwarding, httpSetup, mergeFieldValue, Registry, type GuardPipeline, type GuardResult, type Ticket } from '@breakwater/core';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { requestInfo, trustProxyMode } from './request-info.js';
+import { send } from './send.js';
 import type { BreakwaterFastifyOptions } from './types.js';
-
-function send(reply: FastifyReply, response: HttpResponse): FastifyReply {
-  const { payload, contentType } = serializeBody(response);
-  return reply.code(response.status).headers(response.headers).type(contentType).send(payload);
-}
 
 const plugin: FastifyPluginAsync<BreakwaterFastifyOptions> = async (fastify: FastifyInstance, options: BreakwaterFastifyOptions) => {
   // Registering twice is safe: the first registration's hooks already guard every route.

@@ -3,7 +3,7 @@ import type { Context, Middleware, Next } from 'koa';
 import { requestInfo, trustProxyMode } from './request-info.js';
 
 /** Answers through Koa (the normal path). */
-function respond(ctx: Context, response: HttpResponse): void {
+export function respond(ctx: Context, response: HttpResponse): void {
   const { payload, contentType } = serializeBody(response);
   ctx.status = response.status;
   ctx.set(response.headers);

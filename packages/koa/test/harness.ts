@@ -1,14 +1,15 @@
 import type { AddressInfo } from 'node:net';
 import type { Harness } from 'adapter-scenarios';
 import Koa from 'koa';
-import { resilience } from '../src/index.js';
+import { metrics, resilience } from '../src/index.js';
 
 /** Serves the scenario app with Koa and `resilience()`. */
 export const koaHarness: Harness = {
   name: 'koa',
-  async start({ guards, http, trustProxy, gate }) {
+  async start({ guards, http, trustProxy, gate, promRegistry }) {
     const app = new Koa({ proxy: trustProxy === 'loopback', maxIpsCount: trustProxy === 'loopback' ? 1 : 0 });
     app.silent = true;
+    app.use(metrics({ registry: http.registry!, promRegistry }));
     app.use(resilience({ ...http, routes: [{ path: '/t/*', ...guards }] }));
     app.use(async (ctx) => {
       switch (ctx.path) {

@@ -23,6 +23,8 @@ export const ErrorCode = {
   InvalidConfig: 'ERR_INVALID_CONFIG',
   /** A policy name is already registered. */
   DuplicatePolicy: 'ERR_DUPLICATE_POLICY',
+  /** An optional peer dependency a feature needs (e.g. `prom-client` for metrics) is not installed. */
+  MissingPeerDependency: 'ERR_MISSING_PEER_DEPENDENCY',
 } as const;
 
 /** One of the values of {@link ErrorCode}. */

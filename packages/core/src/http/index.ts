@@ -13,3 +13,7 @@ export { GuardPipeline, type GuardResult } from './guard-pipeline.js';
 export { compilePattern, RouteTable, type RouteEntry } from './route-table.js';
 export { httpSetup, singleGuard, type HttpSetup, type SingleGuardOptions } from './http-guards.js';
 export { breakerHealth, breakerHealthPath, matchBreakerHealth, type BreakerHealthOptions } from './breaker-health.js';
+export { defaultDurationBuckets, metricCatalogue, type MetricDefinition } from './metrics/catalogue.js';
+export { metricsPath, type MetricsOptions } from './metrics/metrics-options.js';
+export { PrometheusMetrics, prometheusMetrics } from './metrics/prometheus-metrics.js';
+export type { PromClient, PromRegistry } from './metrics/prom-client.js';
