@@ -21,6 +21,11 @@ export class Gate {
   }
 }
 
+/** The switchable behaviour of `/t/flaky`. */
+export interface Flaky {
+  mode: 'ok' | 'fail' | 'throw';
+}
+
 /** What one scenario asks an adapter to serve. */
 export interface ScenarioApp {
   /** Guards for every `/t/*` route (and nothing else). */
@@ -29,6 +34,8 @@ export interface ScenarioApp {
   /** `off`: ignore X-Forwarded-For; `loopback`: trust one proxy hop from 127.0.0.1. */
   readonly trustProxy: 'off' | 'loopback';
   readonly gate: Gate;
+  /** What `/t/flaky` does now: the test switches it between requests. */
+  readonly flaky: Flaky;
   /** The prom-client registry the adapter's `metrics()` reports into, served at `GET /metrics`. */
   readonly promRegistry: PromRegistry;
 }
@@ -36,7 +43,7 @@ export interface ScenarioApp {
 /**
  * An adapter under test. Its server must listen on 127.0.0.1 and serve, under the guards:
  * GET /t/ok → 200 `{"ok":true}`; /t/fail → 500; /t/throw → the handler throws;
- * /t/missing → 404; /t/hold → awaits `gate.wait()` then 200 `{"held":true}` (unless already answered).
+ * /t/missing → 404; /t/flaky → 200 `{"flaky":true}`, 500 `{"failed":true}` or a throw, as `flaky.mode` says; /t/hold → awaits `gate.wait()` then 200 `{"held":true}` (unless already answered).
  * GET /open → 200 without any guard; GET /metrics → the adapter's `metrics({ registry, promRegistry })`.
  */
 export interface Harness {

@@ -185,7 +185,6 @@ export function runScenarios(harness: Harness): void {
       const opened = await open({ rateLimit: { name: 'api', store: failingStore(), onStoreError: 'failOpen', limits: [{ capacity: 1, refillRate: 1 }] } as never });
       expect((await opened.get('/t/ok')).status).toBe(200);
       expect((await opened.get('/t/ok')).status).toBe(200);
-      await opened.close();
       const closed = await open({ rateLimit: { name: 'api', store: failingStore(), onStoreError: 'failClosed', limits: [{ capacity: 1, refillRate: 1 }] } as never });
       const res = await closed.get('/t/ok');
       expect(res.status).toBe(503);

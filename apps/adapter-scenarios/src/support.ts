@@ -1,8 +1,10 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Registry, type HttpOptions, type RouteGuards } from '@breakwater/core';
 import { ManualClock, parsePrometheusText, type PrometheusSample } from '@breakwater/core/testing';
 import { Registry as PromRegistry } from 'prom-client';
 import { afterEach } from 'vitest';
-import { Gate, type Harness } from './harness.js';
+import { Gate, type Flaky, type Harness } from './harness.js';
 
 /** One running scenario: its server, clock, registry, gate and logged warning codes. */
 export interface Running {
@@ -11,6 +13,7 @@ export interface Running {
   readonly registry: Registry;
   readonly gate: Gate;
   readonly warnings: string[];
+  readonly flaky: Flaky;
   get(path: string, headers?: Record<string, string>, signal?: AbortSignal): Promise<Response>;
   /** Scrapes `GET /metrics` and parses the Prometheus text. */
   scrape(): Promise<PrometheusSample[]>;
@@ -24,7 +27,8 @@ export async function start(harness: Harness, guards: RouteGuards, http: HttpOpt
   const gate = new Gate();
   const warnings: string[] = [];
   const logger = { warn: (_message: string, details: { code: string }) => void warnings.push(details.code) };
-  const server = await harness.start({ guards, http: { clock, registry, logger, ...http }, trustProxy, gate, promRegistry: new PromRegistry() });
+  const flaky: Flaky = { mode: 'ok' };
+  const server = await harness.start({ guards, http: { clock, registry, logger, ...http }, trustProxy, gate, flaky, promRegistry: new PromRegistry() });
   const get: Running['get'] = (path, headers = {}, signal) => fetch(`${server.url}${path}`, signal === undefined ? { headers } : { headers, signal });
   return {
     url: server.url,
@@ -32,6 +36,7 @@ export async function start(harness: Harness, guards: RouteGuards, http: HttpOpt
     registry,
     gate,
     warnings,
+    flaky,
     get,
     scrape: async () => {
       const res = await get('/metrics');
@@ -45,14 +50,17 @@ export async function start(harness: Harness, guards: RouteGuards, http: HttpOpt
   };
 }
 
-/** Opens one scenario app at a time, closed after each test; call inside a `describe`. */
+/** Opens one scenario app at a time (opening another closes the previous), closed after each test; call inside a `describe`. */
 export function scenarioApps(harness: Harness): (...args: Parameters<typeof start> extends [Harness, ...infer R] ? R : never) => Promise<Running> {
   let app: Running | undefined;
   afterEach(async () => {
     await app?.close();
     app = undefined;
   });
-  return async (...args) => (app = await start(harness, ...args));
+  return async (...args) => {
+    await app?.close();
+    return (app = await start(harness, ...args));
+  };
 }
 
 /** Waits (on I/O turns, never on a timer) until `predicate` holds: completion hooks run after the client has its response. */
@@ -77,4 +85,17 @@ export function failingStore(): never {
 export function bulkheadActive(registry: Registry, name: string): number {
   const snapshot = registry.get('bulkhead', name)?.snapshot() as { active?: number } | undefined;
   return snapshot?.active ?? -1;
+}
+
+/** Waits for a Node HTTP server started with `listen(0, '127.0.0.1')`: its URL, and a close that drops open connections. */
+export async function listening(server: Server): Promise<{ readonly url: string; close(): Promise<void> }> {
+  if (!server.listening) await new Promise<void>((resolve) => server.once('listening', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
 }

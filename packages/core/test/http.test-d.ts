@@ -1,7 +1,7 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import * as promClient from 'prom-client';
 import { Registry as PromClientRegistry } from 'prom-client';
-import { httpSetup, prometheusMetrics, Registry, type MetricsOptions, type PrometheusMetrics, type GuardPipeline, type GuardResult, type HttpInput, type HttpResponse, type RequestInfo, type RouteGuards, type Ticket } from '../src/index.js';
+import { HandlerFailedError, httpSetup, prometheusMetrics, Registry, type MetricsOptions, type PrometheusMetrics, type GuardPipeline, type GuardResult, type HttpInput, type HttpResponse, type RequestInfo, type RouteGuards, type Ticket } from '../src/index.js';
 
 describe('http types', () => {
   it('admits to a response or a ticket', () => {
@@ -16,7 +16,11 @@ describe('http types', () => {
     const route: RouteGuards = {
       rateLimit: { name: 'a', limits: [{ capacity: 1, refillRate: 1, key: (input) => { expectTypeOf(input).toEqualTypeOf<HttpInput>(); return input.client; } }] },
       fallback: ({ request }) => ({ status: 200, headers: {}, body: request.path }),
+      fallbackOnFailure: true,
     };
+    const declining: RouteGuards = { fallback: async ({ error }) => (error instanceof HandlerFailedError ? undefined : { status: 200, headers: {}, body: error }) };
+    expectTypeOf(declining.fallbackOnFailure).toEqualTypeOf<boolean | undefined>();
+    expectTypeOf(new HandlerFailedError(500).status).toEqualTypeOf<number>();
     expectTypeOf(route).toExtend<RouteGuards>();
     // @ts-expect-error a bulkhead needs maxConcurrent
     const bad: RouteGuards = { bulkhead: { name: 'x' } };

@@ -474,6 +474,7 @@ describe('errors', () => {
       | 'ERR_INVALID_CONFIG'
       | 'ERR_DUPLICATE_POLICY'
       | 'ERR_MISSING_PEER_DEPENDENCY'
+      | 'ERR_HANDLER_FAILED'
     >();
   });
 

@@ -1,5 +1,6 @@
 import { checkForwarding, mergeFieldValue, serializeBody, type GuardPipeline, type GuardResult, type HttpResponse, type HttpSetup, type Ticket } from '@breakwater/core';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { interceptFailures } from './intercept.js';
 import { requestInfo, trustProxyMode } from './request-info.js';
 
 /** Writes a core response unless the handler already answered. */
@@ -34,6 +35,7 @@ export function guardMiddleware(setup: HttpSetup, select: (req: Request) => Guar
       if (gone) return ticket.release();
       for (const [name, value] of Object.entries(ticket.headers)) res.setHeader(name, mergeFieldValue(name, res.getHeader(name), value));
       if (ticket.remembers) remember(res, ticket);
+      if (ticket.recovers) interceptFailures(res, ticket, write);
       next();
     };
     const result = guards.admit(info, (response) => write(res, response));

@@ -2,7 +2,7 @@ import { breakerHealth, breakerHealthPath, checkForwarding, httpSetup, mergeFiel
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { requestInfo, trustProxyMode } from './request-info.js';
-import { send } from './send.js';
+import { replace, send } from './send.js';
 import type { BreakwaterFastifyOptions } from './types.js';
 
 const plugin: FastifyPluginAsync<BreakwaterFastifyOptions> = async (fastify: FastifyInstance, options: BreakwaterFastifyOptions) => {
@@ -57,16 +57,24 @@ const plugin: FastifyPluginAsync<BreakwaterFastifyOptions> = async (fastify: Fas
     if ('then' in pending) pending.then(proceed, () => void send(reply, { status: 503, headers: {}, body: 'Service Unavailable' }));
     else proceed(pending);
   });
+  const errors = new WeakMap<FastifyRequest, unknown>();
   fastify.addHook('onSend', (request, reply, payload, done) => {
     const ticket = tickets.get(request);
-    if (ticket?.remembers === true && typeof payload === 'string') {
+    if (ticket === undefined) return done(null, payload);
+    const error = errors.get(request);
+    if (ticket.intercepts(reply.statusCode, error)) {
+      void ticket.recover(reply.statusCode, error).then((response) => done(null, response === undefined ? payload : replace(reply, payload, response)));
+      return;
+    }
+    if (ticket.remembers && typeof payload === 'string') {
       const type = reply.getHeader('content-type');
       ticket.remember({ status: reply.statusCode, headers: typeof type === 'string' ? { 'content-type': type } : {}, body: payload });
     }
     done(null, payload);
   });
+  // The error is judged when the response ends (or replaced by the fallback in onSend).
   fastify.addHook('onError', (request, _reply, error, done) => {
-    tickets.get(request)?.fail(error);
+    errors.set(request, error);
     done();
   });
   fastify.addHook('onRequestAbort', (request, done) => {
@@ -74,7 +82,9 @@ const plugin: FastifyPluginAsync<BreakwaterFastifyOptions> = async (fastify: Fas
     done();
   });
   fastify.addHook('onResponse', (request, reply, done) => {
-    tickets.get(request)?.finish(reply.statusCode);
+    const error = errors.get(request);
+    if (error === undefined) tickets.get(request)?.finish(reply.statusCode);
+    else tickets.get(request)?.fail(error);
     done();
   });
 };

@@ -1,4 +1,5 @@
 import type { Clock, TimerHandle } from '../clock/clock.js';
+import { HandlerFailedError } from '../errors/handler-failed-error.js';
 import type { Permit } from '../policy/admission.js';
 import { classifyError, classifyStatus, type ResolvedOutcomeOptions, type Settlement } from './outcome-classifier.js';
 import type { HttpResponse } from './http-response.js';
@@ -17,15 +18,18 @@ export class Ticket {
   readonly #permits: readonly Permit[];
   readonly #outcome: ResolvedOutcomeOptions;
   readonly #fallback: ResponseFallback | undefined;
+  readonly #recovers: boolean;
   #timer: { readonly clock: Clock; readonly handle: TimerHandle } | undefined;
   #settled = false;
+  #recovered = false;
 
-  constructor(input: HttpInput, permits: readonly Permit[], headers: Record<string, string>, outcome: ResolvedOutcomeOptions, fallback: ResponseFallback | undefined) {
+  constructor(input: HttpInput, permits: readonly Permit[], headers: Record<string, string>, outcome: ResolvedOutcomeOptions, fallback: ResponseFallback | undefined, fallbackOnFailure = false) {
     this.input = input;
     this.#permits = permits;
     this.headers = headers;
     this.#outcome = outcome;
     this.#fallback = fallback;
+    this.#recovers = fallback !== undefined && fallbackOnFailure;
     trackRequest(1);
   }
 
@@ -39,9 +43,41 @@ export class Ticket {
     return this.#fallback?.records === true;
   }
 
-  /** Records a successful response for the last-good fallback. */
+  /** True when the route's fallback may answer the handler's own failures: the adapter watches the response. */
+  get recovers(): boolean {
+    return this.#recovers;
+  }
+
+  /** Records a successful response for the last-good fallback (never a response the fallback served). */
   remember(response: HttpResponse): void {
-    if (response.status < 400) this.#fallback?.record(this.input, response);
+    if (response.status < 400 && !this.#recovered) this.#fallback?.record(this.input, response);
+  }
+
+  /**
+   * True when the handler's ending, a `status` or a thrown `error` (answered with `status`), is a
+   * failure the route's fallback should answer: the ticket is unsettled, the route recovers, and the
+   * outcome rules count it as a failure.
+   */
+  intercepts(status: number, error?: unknown): boolean {
+    if (this.#settled || !this.#recovers) return false;
+    return (error === undefined ? classifyStatus(this.#outcome, status) : this.#judge(error)) === 'failure';
+  }
+
+  /**
+   * Settles the ticket as the handler's failure (the breaker still counts it) and resolves to the
+   * fallback's response, or undefined when the fallback has none (the handler's response stands).
+   * The fallback receives a {@link HandlerFailedError} with the status and the thrown error as cause.
+   */
+  async recover(status: number, error?: unknown): Promise<HttpResponse | undefined> {
+    const failure = new HandlerFailedError(status, error);
+    this.settle('failure', error ?? failure);
+    try {
+      const response = await this.#fallback?.answer(failure, this.input);
+      if (response !== undefined) this.#recovered = true;
+      return response;
+    } catch {
+      return undefined;
+    }
   }
 
   /** The response ended with `status`: 5xx (by default) fails, the rest succeed. */
@@ -51,10 +87,7 @@ export class Ticket {
 
   /** The handler threw `error`. */
   fail(error: unknown): void {
-    // An HTTP error (`ctx.throw(404)`, a validation error) is judged by its status, like a response.
-    const status = statusOf(error);
-    if (status !== undefined && status < 500) return this.finish(status);
-    this.settle(classifyError(this.#outcome, error), error);
+    this.settle(this.#judge(error), error);
   }
 
   /** The client went away: nothing is counted. */
@@ -87,9 +120,17 @@ export class Ticket {
       if (!this.#settled) onElapsed();
     }, ms) };
   }
+
+  /** An HTTP error (`ctx.throw(404)`, a validation error) is judged by its status, like a response; others by the outcome rules. */
+  #judge(error: unknown): Settlement {
+    const status = statusOf(error);
+    if (status !== undefined && status < 500) return classifyStatus(this.#outcome, status);
+    return classifyError(this.#outcome, error);
+  }
 }
 
-function statusOf(error: unknown): number | undefined {
+/** The HTTP status an error carries (`status` or `statusCode`, 400–599), if any. */
+export function statusOf(error: unknown): number | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
   const { status, statusCode } = error as { status?: unknown; statusCode?: unknown };
   const value = typeof status === 'number' ? status : statusCode;
