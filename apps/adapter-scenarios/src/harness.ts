@@ -4,6 +4,7 @@ import type { HttpOptions, PromRegistry, RouteGuards } from '@breakwater/core';
 export class Gate {
   #waiting: (() => void)[] = [];
   #entered = 0;
+  #gone = 0;
 
   /** Handlers await this. */
   wait(): Promise<void> {
@@ -14,6 +15,16 @@ export class Gate {
   /** Handlers that have entered so far. */
   get entered(): number {
     return this.#entered;
+  }
+
+  /** Held handlers whose client went away (their request's `close` came before a response). */
+  get gone(): number {
+    return this.#gone;
+  }
+
+  /** Handlers call this when their client goes away. */
+  noteGone(): void {
+    this.#gone++;
   }
 
   release(): void {
@@ -43,7 +54,9 @@ export interface ScenarioApp {
 /**
  * An adapter under test. Its server must listen on 127.0.0.1 and serve, under the guards:
  * GET /t/ok → 200 `{"ok":true}`; /t/fail → 500; /t/throw → the handler throws;
- * /t/missing → 404; /t/flaky → 200 `{"flaky":true}`, 500 `{"failed":true}` or a throw, as `flaky.mode` says; /t/hold → awaits `gate.wait()` then 200 `{"held":true}` (unless already answered).
+ * /t/missing → 404; /t/flaky → 200 `{"flaky":true}`, 500 `{"failed":true}` or a throw, as `flaky.mode` says;
+ * /t/hold → awaits `gate.wait()` then 200 `{"held":true}` (unless already answered), and calls
+ * `gate.noteGone()` on the request's `close` before a response (on the emitter the adapter watches).
  * GET /open → 200 without any guard; GET /metrics → the adapter's `metrics({ registry, promRegistry })`.
  */
 export interface Harness {

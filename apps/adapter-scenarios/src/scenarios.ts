@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { fallbackScenarios } from './fallback-scenarios.js';
 import type { Harness } from './harness.js';
 import { metricsScenarios } from './metrics-scenarios.js';
-import { breakerState, bulkheadActive, failingStore, scenarioApps, until } from './support.js';
+import { abandonHeld, breakerCalls, breakerState, bulkheadActive, failingStore, scenarioApps, until } from './support.js';
 
 /** True when core rate limits take the store outage option (`onStoreError`). */
 function outageOptionExists(): boolean {
@@ -115,17 +115,27 @@ export function runScenarios(harness: Harness): void {
       expect((await a.get('/t/ok')).status).toBe(200);
     });
 
-    it('client gone: the permit is released, nothing counted', async () => {
+    it('client gone: the slot stays held while the handler runs, then is freed; nothing counted', async () => {
       const a = await open({ bulkhead: { name: 'pool', maxConcurrent: 1 }, circuitBreaker: { name: 'cb', trip: { consecutiveFailures: 1 } } });
-      const abort = new AbortController();
-      const held = a.get('/t/hold', {}, abort.signal).catch(() => undefined);
-      await until(() => a.gate.entered === 1);
-      abort.abort();
-      await held;
-      // Koa settles after `await next()`: let the handler finish (it then finds the client gone).
+      await abandonHeld(a);
+      // The first handler still runs: the bulkhead still caps it.
+      const refused = await a.get('/t/ok');
+      expect(refused.status).toBe(503);
+      expect(await refused.json()).toMatchObject({ policy: 'pool', code: 'ERR_BULKHEAD_FULL' });
       a.gate.release();
       await until(() => bulkheadActive(a.registry, 'pool') === 0);
+      expect(breakerCalls(a.registry, 'cb')).toBe(0);
+      expect((await a.get('/t/ok')).status).toBe(200);
+    });
+
+    it('client gone, then the deadline passes: released, not counted as a timeout', async () => {
+      const a = await open({ bulkhead: { name: 'pool', maxConcurrent: 1 }, circuitBreaker: { name: 'cb', trip: { consecutiveFailures: 1 } }, timeout: { name: 'slow', duration: '1s' } });
+      await abandonHeld(a);
+      expect(bulkheadActive(a.registry, 'pool')).toBe(1);
+      a.clock.advance(1_000);
+      await until(() => bulkheadActive(a.registry, 'pool') === 0);
       expect(breakerState(a.registry, 'cb')).toBe('closed');
+      expect(breakerCalls(a.registry, 'cb')).toBe(0);
       expect((await a.get('/t/ok')).status).toBe(200);
     });
 

@@ -75,6 +75,22 @@ export function breakerState(registry: Registry, name: string): string | undefin
   return snapshot?.state;
 }
 
+/** Calls a registered breaker counted (successes and failures in its window, or since its last state change). */
+export function breakerCalls(registry: Registry, name: string): number | undefined {
+  const snapshot = registry.get('circuit-breaker', name)?.snapshot() as { calls?: number } | undefined;
+  return snapshot?.calls;
+}
+
+/** Starts a `/t/hold` request, aborts it once the handler runs, and waits until the server saw the client go. */
+export async function abandonHeld(a: Running): Promise<void> {
+  const abort = new AbortController();
+  const held = a.get('/t/hold', {}, abort.signal).catch(() => undefined);
+  await until(() => a.gate.entered === 1);
+  abort.abort();
+  await held;
+  await until(() => a.gate.gone === 1);
+}
+
 /** A store whose every call fails, as a store outage would. */
 export function failingStore(): never {
   const down = () => Promise.reject(new Error('store down'));

@@ -22,6 +22,7 @@ export const expressHarness: Harness = {
       throw new Error('handler failed');
     });
     app.get('/t/hold', async (_req, res) => {
+      res.once('close', () => void (res.writableFinished || gate.noteGone()));
       await gate.wait();
       if (!res.headersSent) res.json({ held: true });
     });

@@ -61,6 +61,11 @@ const plugin: FastifyPluginAsync<BreakwaterFastifyOptions> = async (fastify: Fas
   fastify.addHook('onSend', (request, reply, payload, done) => {
     const ticket = tickets.get(request);
     if (ticket === undefined) return done(null, payload);
+    // The handler sends after its client left: its work is over, the permits are freed, nothing counted.
+    if (ticket.abandoned) {
+      ticket.release();
+      return done(null, payload);
+    }
     const error = errors.get(request);
     if (ticket.intercepts(reply.statusCode, error)) {
       void ticket.recover(reply.statusCode, error).then((response) => done(null, response === undefined ? payload : replace(reply, payload, response)));
@@ -77,8 +82,10 @@ const plugin: FastifyPluginAsync<BreakwaterFastifyOptions> = async (fastify: Fas
     errors.set(request, error);
     done();
   });
+  // The handler may still run: the permits (a bulkhead slot) stay held until it sends (onSend) or the
+  // deadline passes. A handler that never sends after an abort keeps them until the deadline.
   fastify.addHook('onRequestAbort', (request, done) => {
-    tickets.get(request)?.release();
+    tickets.get(request)?.abandon();
     done();
   });
   fastify.addHook('onResponse', (request, reply, done) => {

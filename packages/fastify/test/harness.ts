@@ -20,7 +20,8 @@ export const fastifyHarness: Harness = {
     app.get('/t/throw', async () => {
       throw new Error('handler failed');
     });
-    app.get('/t/hold', async (_request, reply) => {
+    app.get('/t/hold', async (request, reply) => {
+      request.raw.once('close', () => void (reply.raw.writableFinished || gate.noteGone()));
       await gate.wait();
       if (!reply.sent) return { held: true };
       return reply;

@@ -35,6 +35,8 @@ export function guardMiddleware(setup: HttpSetup, select: (ctx: Context) => Guar
     if (!result.admitted) return respond(ctx, result.response);
     const ticket = result.ticket;
     for (const [name, value] of Object.entries(ticket.headers)) ctx.set(name, mergeFieldValue(name, ctx.response.get(name), value));
+    // A deadline may pass after the client left: the ticket must know, so as not to count a timeout.
+    if (guards.guards.timeout !== undefined) ctx.res.once('close', () => void (ctx.res.writableFinished || ticket.abandon()));
     let thrown: { readonly error: unknown } | undefined;
     try {
       await next();

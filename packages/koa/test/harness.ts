@@ -21,7 +21,11 @@ export const koaHarness: Harness = {
           ctx.status = flaky.mode === 'fail' ? 500 : 200;
           ctx.body = flaky.mode === 'fail' ? { failed: true } : { flaky: true };
           return;
-        case '/t/hold': await gate.wait(); ctx.body = { held: true }; return;
+        case '/t/hold':
+          ctx.res.once('close', () => void (ctx.res.writableFinished || gate.noteGone()));
+          await gate.wait();
+          ctx.body = { held: true };
+          return;
         default: ctx.status = 404;
       }
     });

@@ -22,6 +22,7 @@ export class Ticket {
   #timer: { readonly clock: Clock; readonly handle: TimerHandle } | undefined;
   #settled = false;
   #recovered = false;
+  #abandoned = false;
 
   constructor(input: HttpInput, permits: readonly Permit[], headers: Record<string, string>, outcome: ResolvedOutcomeOptions, fallback: ResponseFallback | undefined, fallbackOnFailure = false) {
     this.input = input;
@@ -36,6 +37,11 @@ export class Ticket {
   /** True once settled. */
   get settled(): boolean {
     return this.#settled;
+  }
+
+  /** True once the client went away ({@link Ticket.abandon}). */
+  get abandoned(): boolean {
+    return this.#abandoned;
   }
 
   /** True when successful responses should be handed to {@link Ticket.remember} (last good response fallback). */
@@ -59,7 +65,7 @@ export class Ticket {
    * outcome rules count it as a failure.
    */
   intercepts(status: number, error?: unknown): boolean {
-    if (this.#settled || !this.#recovers) return false;
+    if (this.#settled || this.#abandoned || !this.#recovers) return false;
     return (error === undefined ? classifyStatus(this.#outcome, status) : this.#judge(error)) === 'failure';
   }
 
@@ -80,19 +86,29 @@ export class Ticket {
     }
   }
 
-  /** The response ended with `status`: 5xx (by default) fails, the rest succeed. */
+  /** The response ended with `status`: 5xx (by default) fails, the rest succeed; after {@link Ticket.abandon}, released. */
   finish(status: number): void {
-    this.settle(classifyStatus(this.#outcome, status));
+    this.settle(this.#abandoned ? 'release' : classifyStatus(this.#outcome, status));
   }
 
-  /** The handler threw `error`. */
+  /** The handler threw `error`; after {@link Ticket.abandon}, released. */
   fail(error: unknown): void {
-    this.settle(this.#judge(error), error);
+    this.settle(this.#abandoned ? 'release' : this.#judge(error), error);
   }
 
-  /** The client went away: nothing is counted. */
+  /** The client went away and the handler's work is over (or never began): nothing is counted, every permit is freed. */
   release(): void {
     this.settle('release');
+  }
+
+  /**
+   * The client went away while the handler may still run. Nothing about this request will be
+   * counted, but the permits stay held (a bulkhead slot keeps capping the handler's work) until the
+   * adapter sees the handler end and calls {@link Ticket.release} (or `finish` / `fail`, which then
+   * release), or the route's deadline passes (released, not a timeout failure).
+   */
+  abandon(): void {
+    this.#abandoned = true;
   }
 
   /** Settles every permit once. */
@@ -117,7 +133,9 @@ export class Ticket {
   /** Arms the deadline; `onElapsed` runs once if the ticket is still unsettled at the deadline. */
   arm(clock: Clock, ms: number, onElapsed: () => void): void {
     this.#timer = { clock, handle: clock.setTimeout(() => {
-      if (!this.#settled) onElapsed();
+      if (this.#settled) return;
+      if (this.#abandoned) this.release();
+      else onElapsed();
     }, ms) };
   }
 
