@@ -190,6 +190,18 @@ export function runScenarios(harness: Harness): void {
       expect((await a.get('/open')).status).toBe(200);
     });
 
+    it('malformed paths and queries never crash and never get a 500 from the middleware', async () => {
+      const a = await open({ rateLimit: { name: 'api', limits: [{ capacity: 100, refillRate: 1 }] }, bulkhead: { name: 'pool', maxConcurrent: 2 } });
+      const paths = ['/t/ok%', '/t/%E0%A4%A', '/t/%00', '/t/ok?%%%=%', '/t//ok', '/t/..%2f..%2fetc', `/t/${'x'.repeat(6_000)}`, '/health/circuit-breakers/%E0%A4%A', '/metrics/%'];
+      for (const path of paths) {
+        const res = await a.get(path);
+        expect(res.status, path).toBeLessThan(500);
+        await res.arrayBuffer();
+      }
+      await until(() => bulkheadActive(a.registry, 'pool') === 0);
+      expect((await a.get('/open')).status).toBe(200);
+    });
+
     const outage = outageOptionExists();
     it.skipIf(!outage)('store down: fail-open serves, fail-closed answers 503, never 429', async () => {
       const opened = await open({ rateLimit: { name: 'api', store: failingStore(), onStoreError: 'failOpen', limits: [{ capacity: 1, refillRate: 1 }] } as never });

@@ -48,6 +48,8 @@ const plugin: FastifyPluginAsync<BreakwaterFastifyOptions> = async (fastify: Fas
         return;
       }
       tickets.set(request, result.ticket);
+      // The client left while a remote store decided: onRequestAbort found no ticket, so mark it here.
+      if (request.raw.destroyed) result.ticket.abandon();
       for (const [name, value] of Object.entries(result.ticket.headers)) reply.header(name, mergeFieldValue(name, reply.getHeader(name), value));
       done();
     };
