@@ -9,4 +9,6 @@ export default defineConfig({
   target: 'node20',
   splitting: true,
   treeshake: true,
+  // `import.meta.url` in the CJS build (prom-client is loaded lazily with createRequire).
+  shims: true,
 });

@@ -1,3 +1,3 @@
-export { Gate, type Harness, type ScenarioApp } from './harness.js';
+export { Gate, type Flaky, type Harness, type ScenarioApp } from './harness.js';
 export { runScenarios } from './scenarios.js';
-export { breakerState, failingStore, start, until, type Running } from './support.js';
+export { breakerState, failingStore, listening, start, until, type Running } from './support.js';

@@ -1,7 +1,9 @@
-import { fallbackChain, RateLimit, type HttpResponse } from '@breakwater/core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { RateLimit } from '@breakwater/core';
+import { describe, expect, it } from 'vitest';
+import { fallbackScenarios } from './fallback-scenarios.js';
 import type { Harness } from './harness.js';
-import { breakerState, bulkheadActive, failingStore, start, until, type Running } from './support.js';
+import { metricsScenarios } from './metrics-scenarios.js';
+import { abandonHeld, breakerCalls, breakerState, bulkheadActive, failingStore, scenarioApps, until } from './support.js';
 
 /** True when core rate limits take the store outage option (`onStoreError`). */
 function outageOptionExists(): boolean {
@@ -19,12 +21,7 @@ function outageOptionExists(): boolean {
  */
 export function runScenarios(harness: Harness): void {
   describe(`${harness.name}: shared scenarios`, () => {
-    let app: Running | undefined;
-    const open = async (...args: Parameters<typeof start> extends [Harness, ...infer R] ? R : never) => (app = await start(harness, ...args));
-    afterEach(async () => {
-      await app?.close();
-      app = undefined;
-    });
+    const open = scenarioApps(harness);
 
     const limit = { rateLimit: { name: 'api', limits: [{ capacity: 2, refillRate: 1, refillInterval: '10s' as const }] } };
 
@@ -118,17 +115,27 @@ export function runScenarios(harness: Harness): void {
       expect((await a.get('/t/ok')).status).toBe(200);
     });
 
-    it('client gone: the permit is released, nothing counted', async () => {
+    it('client gone: the slot stays held while the handler runs, then is freed; nothing counted', async () => {
       const a = await open({ bulkhead: { name: 'pool', maxConcurrent: 1 }, circuitBreaker: { name: 'cb', trip: { consecutiveFailures: 1 } } });
-      const abort = new AbortController();
-      const held = a.get('/t/hold', {}, abort.signal).catch(() => undefined);
-      await until(() => a.gate.entered === 1);
-      abort.abort();
-      await held;
-      // Koa settles after `await next()`: let the handler finish (it then finds the client gone).
+      await abandonHeld(a);
+      // The first handler still runs: the bulkhead still caps it.
+      const refused = await a.get('/t/ok');
+      expect(refused.status).toBe(503);
+      expect(await refused.json()).toMatchObject({ policy: 'pool', code: 'ERR_BULKHEAD_FULL' });
       a.gate.release();
       await until(() => bulkheadActive(a.registry, 'pool') === 0);
+      expect(breakerCalls(a.registry, 'cb')).toBe(0);
+      expect((await a.get('/t/ok')).status).toBe(200);
+    });
+
+    it('client gone, then the deadline passes: released, not counted as a timeout', async () => {
+      const a = await open({ bulkhead: { name: 'pool', maxConcurrent: 1 }, circuitBreaker: { name: 'cb', trip: { consecutiveFailures: 1 } }, timeout: { name: 'slow', duration: '1s' } });
+      await abandonHeld(a);
+      expect(bulkheadActive(a.registry, 'pool')).toBe(1);
+      a.clock.advance(1_000);
+      await until(() => bulkheadActive(a.registry, 'pool') === 0);
       expect(breakerState(a.registry, 'cb')).toBe('closed');
+      expect(breakerCalls(a.registry, 'cb')).toBe(0);
       expect((await a.get('/t/ok')).status).toBe(200);
     });
 
@@ -141,58 +148,6 @@ export function runScenarios(harness: Harness): void {
       expect(res.status).toBe(504);
       expect(await res.json()).toMatchObject({ status: 504, policy: 'slow', code: 'ERR_TIMEOUT' });
       expect(breakerState(a.registry, 'cb')).toBe('open');
-    });
-
-    const tripped = { name: 'upstream', trip: { consecutiveFailures: 1 }, recoveryTimeout: '10m' as const };
-    const openBreaker = async (a: Running) => {
-      await a.get('/t/fail');
-      await until(() => breakerState(a.registry, 'upstream') === 'open');
-    };
-
-    it('fallback: a static response', async () => {
-      const a = await open({ circuitBreaker: tripped, fallback: { status: 200, body: { degraded: true } } });
-      await openBreaker(a);
-      const res = await a.get('/t/ok');
-      expect(res.status).toBe(200);
-      expect(res.headers.get('x-breakwater-fallback')).toBe('static');
-      expect(await res.json()).toEqual({ degraded: true });
-    });
-
-    it('fallback: a function of the error and the request', async () => {
-      const a = await open({ circuitBreaker: tripped, fallback: ({ error, request }) => ({ status: 203, headers: {}, body: `${(error as Error).name} ${request.path}` }) });
-      await openBreaker(a);
-      const res = await a.get('/t/ok');
-      expect(res.status).toBe(203);
-      expect(await res.text()).toBe('CircuitOpenError /t/ok');
-    });
-
-    it('fallback: the core fallback chain', async () => {
-      const chain = fallbackChain({
-        tiers: [
-          { name: 'secondary', run: (): HttpResponse => { throw new Error('secondary down'); } },
-          { name: 'static', value: { status: 200, headers: {}, body: 'from the chain' } as HttpResponse },
-        ],
-      });
-      const a = await open({ circuitBreaker: tripped, fallback: chain as never });
-      await openBreaker(a);
-      const res = await a.get('/t/ok');
-      expect(res.headers.get('x-breakwater-fallback')).toBe('chain');
-      expect(await res.text()).toBe('from the chain');
-    });
-
-    it('fallback: the last good response (stale-if-error), bounded by age', async () => {
-      const a = await open({ circuitBreaker: tripped, fallback: { lastGood: { maxAgeMs: 60_000 } } });
-      expect((await a.get('/t/ok')).status).toBe(200);
-      await openBreaker(a);
-      const stale = await a.get('/t/ok');
-      expect(stale.status).toBe(200);
-      expect(stale.headers.get('x-breakwater-fallback')).toBe('last-good');
-      expect(await stale.json()).toEqual({ ok: true });
-      expect((await a.get('/t/missing')).status).toBe(503);
-      a.clock.advance(59_000);
-      expect((await a.get('/t/ok')).status).toBe(200);
-      a.clock.advance(2_000);
-      expect((await a.get('/t/ok')).status).toBe(503);
     });
 
     it('1,000 spoofed X-Forwarded-For values land in one bucket when trust proxy is off', async () => {
@@ -235,16 +190,29 @@ export function runScenarios(harness: Harness): void {
       expect((await a.get('/open')).status).toBe(200);
     });
 
+    it('malformed paths and queries never crash and never get a 500 from the middleware', async () => {
+      const a = await open({ rateLimit: { name: 'api', limits: [{ capacity: 100, refillRate: 1 }] }, bulkhead: { name: 'pool', maxConcurrent: 2 } });
+      const paths = ['/t/ok%', '/t/%E0%A4%A', '/t/%00', '/t/ok?%%%=%', '/t//ok', '/t/..%2f..%2fetc', `/t/${'x'.repeat(6_000)}`, '/health/circuit-breakers/%E0%A4%A', '/metrics/%'];
+      for (const path of paths) {
+        const res = await a.get(path);
+        expect(res.status, path).toBeLessThan(500);
+        await res.arrayBuffer();
+      }
+      await until(() => bulkheadActive(a.registry, 'pool') === 0);
+      expect((await a.get('/open')).status).toBe(200);
+    });
+
     const outage = outageOptionExists();
     it.skipIf(!outage)('store down: fail-open serves, fail-closed answers 503, never 429', async () => {
       const opened = await open({ rateLimit: { name: 'api', store: failingStore(), onStoreError: 'failOpen', limits: [{ capacity: 1, refillRate: 1 }] } as never });
       expect((await opened.get('/t/ok')).status).toBe(200);
       expect((await opened.get('/t/ok')).status).toBe(200);
-      await opened.close();
       const closed = await open({ rateLimit: { name: 'api', store: failingStore(), onStoreError: 'failClosed', limits: [{ capacity: 1, refillRate: 1 }] } as never });
       const res = await closed.get('/t/ok');
       expect(res.status).toBe(503);
       expect(await res.json()).toMatchObject({ code: 'ERR_STORE_UNAVAILABLE' });
     });
   });
+  fallbackScenarios(harness);
+  metricsScenarios(harness);
 }

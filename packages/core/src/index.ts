@@ -8,6 +8,8 @@ export { CircuitOpenError, type CircuitRejectionReason } from './errors/circuit-
 export { TimeoutError } from './errors/timeout-error.js';
 export { StoreUnavailableError } from './errors/store-unavailable-error.js';
 export { DuplicatePolicyError } from './errors/duplicate-policy-error.js';
+export { MissingPeerDependencyError } from './errors/missing-peer-dependency-error.js';
+export { HandlerFailedError } from './errors/handler-failed-error.js';
 
 export { type Duration, type DurationUnit, parseDuration } from './config/duration.js';
 

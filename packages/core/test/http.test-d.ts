@@ -1,5 +1,7 @@
 import { describe, expectTypeOf, it } from 'vitest';
-import { httpSetup, type GuardPipeline, type GuardResult, type HttpInput, type HttpResponse, type RequestInfo, type RouteGuards, type Ticket } from '../src/index.js';
+import * as promClient from 'prom-client';
+import { Registry as PromClientRegistry } from 'prom-client';
+import { HandlerFailedError, httpSetup, prometheusMetrics, Registry, type MetricsOptions, type PrometheusMetrics, type GuardPipeline, type GuardResult, type HttpInput, type HttpResponse, type RequestInfo, type RouteGuards, type Ticket } from '../src/index.js';
 
 describe('http types', () => {
   it('admits to a response or a ticket', () => {
@@ -14,7 +16,11 @@ describe('http types', () => {
     const route: RouteGuards = {
       rateLimit: { name: 'a', limits: [{ capacity: 1, refillRate: 1, key: (input) => { expectTypeOf(input).toEqualTypeOf<HttpInput>(); return input.client; } }] },
       fallback: ({ request }) => ({ status: 200, headers: {}, body: request.path }),
+      fallbackOnFailure: true,
     };
+    const declining: RouteGuards = { fallback: async ({ error }) => (error instanceof HandlerFailedError ? undefined : { status: 200, headers: {}, body: error }) };
+    expectTypeOf(declining.fallbackOnFailure).toEqualTypeOf<boolean | undefined>();
+    expectTypeOf(new HandlerFailedError(500).status).toEqualTypeOf<number>();
     expectTypeOf(route).toExtend<RouteGuards>();
     // @ts-expect-error a bulkhead needs maxConcurrent
     const bad: RouteGuards = { bulkhead: { name: 'x' } };
@@ -24,5 +30,18 @@ describe('http types', () => {
   it('rejects unknown header standards', () => {
     // @ts-expect-error not a draft
     httpSetup('t', { headers: { standard: 'draft-1' } });
+  });
+});
+
+describe('prometheusMetrics', () => {
+  it('takes prom-client registries and the module as they are', () => {
+    const registry = new Registry();
+    expectTypeOf(prometheusMetrics).parameter(0).toEqualTypeOf<MetricsOptions>();
+    expectTypeOf(prometheusMetrics({ registry, promRegistry: new PromClientRegistry(), client: promClient, prefix: 'app_', durationBuckets: [0.1, 1] })).toEqualTypeOf<PrometheusMetrics>();
+    expectTypeOf(prometheusMetrics({ registry, promRegistry: promClient.register })).toHaveProperty('scrape').returns.resolves.toEqualTypeOf<HttpResponse>();
+    // @ts-expect-error: the Breakwater registry is required
+    prometheusMetrics({ promRegistry: new PromClientRegistry() });
+    // @ts-expect-error: not a prom-client registry
+    prometheusMetrics({ registry, promRegistry: { metrics: () => 'text' } });
   });
 });

@@ -34,6 +34,28 @@ describe('Ticket', () => {
     }
   });
 
+  it('after abandon(), holds its permits until the handler ends, then releases whatever the ending', () => {
+    const clock = new ManualClock(0);
+    for (const end of [(t: Ticket) => t.finish(500), (t: Ticket) => t.fail(new Error('x')), (t: Ticket) => t.finish(200)]) {
+      const { calls, permit } = recorder();
+      const ticket = new Ticket(input, [permit], {}, outcomeSchema.parse({}), { records: false, record: () => undefined, answer: async () => undefined }, true);
+      ticket.abandon();
+      expect(ticket.abandoned).toBe(true);
+      expect(ticket.intercepts(500)).toBe(false);
+      expect(calls).toEqual([]);
+      end(ticket);
+      expect(calls).toEqual(['release']);
+    }
+    const { calls, permit } = recorder();
+    const timed = new Ticket(input, [permit], {}, outcomeSchema.parse({}), undefined);
+    let elapsed = false;
+    timed.arm(clock, 1_000, () => void (elapsed = true));
+    timed.abandon();
+    clock.advance(1_000);
+    expect(elapsed).toBe(false);
+    expect(calls).toEqual(['release']);
+  });
+
   it('settles innermost first, once, and survives a throwing permit', () => {
     const order: string[] = [];
     const a: Permit = { ...recorder().permit, success: () => void order.push('outer') };

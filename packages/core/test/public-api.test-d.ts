@@ -480,6 +480,8 @@ describe('errors', () => {
       | 'ERR_STORE_UNAVAILABLE'
       | 'ERR_INVALID_CONFIG'
       | 'ERR_DUPLICATE_POLICY'
+      | 'ERR_MISSING_PEER_DEPENDENCY'
+      | 'ERR_HANDLER_FAILED'
     >();
   });
 

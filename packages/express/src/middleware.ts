@@ -1,5 +1,6 @@
 import { checkForwarding, mergeFieldValue, serializeBody, type GuardPipeline, type GuardResult, type HttpResponse, type HttpSetup, type Ticket } from '@breakwater/core';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { interceptFailures } from './intercept.js';
 import { requestInfo, trustProxyMode } from './request-info.js';
 
 /** Writes a core response unless the handler already answered. */
@@ -11,7 +12,9 @@ export function write(res: Response, response: HttpResponse): void {
 
 /**
  * The one Express middleware every factory returns: runs the guards `select` picks for the request,
- * and settles the ticket when the response finishes (`finish`) or the client goes away (`close`).
+ * and settles the ticket when the response finishes (`finish`). When the client goes away first
+ * (`close`), nothing is counted, but the permits (a bulkhead slot) stay held until the handler ends
+ * the response: see {@link releaseWhenHandlerEnds}.
  */
 export function guardMiddleware(setup: HttpSetup, select: (req: Request) => GuardPipeline | undefined): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
@@ -26,7 +29,7 @@ export function guardMiddleware(setup: HttpSetup, select: (req: Request) => Guar
     res.once('close', () => {
       if (res.writableFinished) return;
       gone = true;
-      ticket?.release();
+      if (ticket !== undefined) releaseWhenHandlerEnds(res, ticket);
     });
     const proceed = (result: GuardResult): void => {
       if (!result.admitted) return write(res, result.response);
@@ -34,6 +37,7 @@ export function guardMiddleware(setup: HttpSetup, select: (req: Request) => Guar
       if (gone) return ticket.release();
       for (const [name, value] of Object.entries(ticket.headers)) res.setHeader(name, mergeFieldValue(name, res.getHeader(name), value));
       if (ticket.remembers) remember(res, ticket);
+      if (ticket.recovers) interceptFailures(res, ticket, write);
       next();
     };
     const result = guards.admit(info, (response) => write(res, response));
@@ -41,6 +45,23 @@ export function guardMiddleware(setup: HttpSetup, select: (req: Request) => Guar
     if ('then' in result) result.then(proceed, () => write(res, { status: 503, headers: {}, body: 'Service Unavailable' }));
     else proceed(result);
   };
+}
+
+/**
+ * The client left while the handler runs. Express emits no `finish` after that, and the handler's
+ * promise is not ours to see, so the handler's call to `res.end()` (which `send`, `json` and error
+ * handlers make) is the end of its work: the ticket is released then, or at once if it already
+ * ended. A handler that never ends the response keeps its permits until the route's deadline.
+ */
+function releaseWhenHandlerEnds(res: Response, ticket: Ticket): void {
+  ticket.abandon();
+  if (res.writableEnded) return ticket.release();
+  const end = res.end;
+  res.end = function (this: Response, ...args: unknown[]) {
+    res.end = end;
+    ticket.release();
+    return (end as (...a: unknown[]) => Response).apply(this, args);
+  } as Response['end'];
 }
 
 /** Keeps the body the handler sends, for the last-good fallback. */

@@ -1,6 +1,6 @@
-import type { AddressInfo } from 'node:net';
 import { ConfigError, Registry } from '@breakwater/core';
 import { ManualClock } from '@breakwater/core/testing';
+import { listening } from 'adapter-scenarios';
 import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
 import { bulkhead, circuitBreaker, quota, rateLimit, resilience, timeout } from '../src/index.js';
@@ -12,13 +12,9 @@ afterEach(async () => {
 });
 
 async function serve(app: express.Express): Promise<string> {
-  const server = app.listen(0, '127.0.0.1');
-  await new Promise<void>((resolve) => server.once('listening', resolve));
-  close = () => new Promise<void>((resolve) => {
-    server.closeAllConnections();
-    server.close(() => resolve());
-  });
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const server = await listening(app.listen(0, '127.0.0.1'));
+  close = server.close;
+  return server.url;
 }
 
 describe('express factories', () => {

@@ -13,6 +13,14 @@ describe('express option types', () => {
     quota({ name: 'q', limits: { day: 1 }, key: (input) => input.header('x-api-key') ?? input.client });
   });
 
+  it('takes a fallback for refusals and, unless fallbackOnFailure is false, for handler failures', () => {
+    circuitBreaker({ name: 'c', fallback: { lastGood: { maxAgeMs: 60_000 } } });
+    circuitBreaker({ name: 'c', fallback: { status: 200, body: 'x' }, fallbackOnFailure: false });
+    resilience({ routes: [{ path: '/a', circuitBreaker: { name: 'x' }, fallback: ({ error }) => (error instanceof Error ? undefined : { status: 200, headers: {}, body: 'x' }), fallbackOnFailure: true }] });
+    // @ts-expect-error fallbackOnFailure is a boolean
+    circuitBreaker({ name: 'c', fallback: { body: 'x' }, fallbackOnFailure: 'yes' });
+  });
+
   it('rejects unknown or missing options', () => {
     // @ts-expect-error maxConcurrent is required
     bulkhead({ name: 'b' });

@@ -1,13 +1,9 @@
-import { breakerHealth, breakerHealthPath, checkForwarding, httpSetup, mergeFieldValue, Registry, serializeBody, type GuardPipeline, type GuardResult, type HttpResponse, type Ticket } from '@breakwater/core';
+import { breakerHealth, breakerHealthPath, checkForwarding, httpSetup, mergeFieldValue, Registry, type GuardPipeline, type GuardResult, type Ticket } from '@breakwater/core';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { requestInfo, trustProxyMode } from './request-info.js';
+import { replace, send } from './send.js';
 import type { BreakwaterFastifyOptions } from './types.js';
-
-function send(reply: FastifyReply, response: HttpResponse): FastifyReply {
-  const { payload, contentType } = serializeBody(response);
-  return reply.code(response.status).headers(response.headers).type(contentType).send(payload);
-}
 
 const plugin: FastifyPluginAsync<BreakwaterFastifyOptions> = async (fastify: FastifyInstance, options: BreakwaterFastifyOptions) => {
   // Registering twice is safe: the first registration's hooks already guard every route.
@@ -52,6 +48,8 @@ const plugin: FastifyPluginAsync<BreakwaterFastifyOptions> = async (fastify: Fas
         return;
       }
       tickets.set(request, result.ticket);
+      // The client left while a remote store decided: onRequestAbort found no ticket, so mark it here.
+      if (request.raw.destroyed) result.ticket.abandon();
       for (const [name, value] of Object.entries(result.ticket.headers)) reply.header(name, mergeFieldValue(name, reply.getHeader(name), value));
       done();
     };
@@ -61,24 +59,41 @@ const plugin: FastifyPluginAsync<BreakwaterFastifyOptions> = async (fastify: Fas
     if ('then' in pending) pending.then(proceed, () => void send(reply, { status: 503, headers: {}, body: 'Service Unavailable' }));
     else proceed(pending);
   });
+  const errors = new WeakMap<FastifyRequest, unknown>();
   fastify.addHook('onSend', (request, reply, payload, done) => {
     const ticket = tickets.get(request);
-    if (ticket?.remembers === true && typeof payload === 'string') {
+    if (ticket === undefined) return done(null, payload);
+    // The handler sends after its client left: its work is over, the permits are freed, nothing counted.
+    if (ticket.abandoned) {
+      ticket.release();
+      return done(null, payload);
+    }
+    const error = errors.get(request);
+    if (ticket.intercepts(reply.statusCode, error)) {
+      void ticket.recover(reply.statusCode, error).then((response) => done(null, response === undefined ? payload : replace(reply, payload, response)));
+      return;
+    }
+    if (ticket.remembers && typeof payload === 'string') {
       const type = reply.getHeader('content-type');
       ticket.remember({ status: reply.statusCode, headers: typeof type === 'string' ? { 'content-type': type } : {}, body: payload });
     }
     done(null, payload);
   });
+  // The error is judged when the response ends (or replaced by the fallback in onSend).
   fastify.addHook('onError', (request, _reply, error, done) => {
-    tickets.get(request)?.fail(error);
+    errors.set(request, error);
     done();
   });
+  // The handler may still run: the permits (a bulkhead slot) stay held until it sends (onSend) or the
+  // deadline passes. A handler that never sends after an abort keeps them until the deadline.
   fastify.addHook('onRequestAbort', (request, done) => {
-    tickets.get(request)?.release();
+    tickets.get(request)?.abandon();
     done();
   });
   fastify.addHook('onResponse', (request, reply, done) => {
-    tickets.get(request)?.finish(reply.statusCode);
+    const error = errors.get(request);
+    if (error === undefined) tickets.get(request)?.finish(reply.statusCode);
+    else tickets.get(request)?.fail(error);
     done();
   });
 };

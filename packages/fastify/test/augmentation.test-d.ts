@@ -8,6 +8,9 @@ describe('fastify augmentation and options', () => {
     const app = Fastify();
     app.get('/a', { config: { breakwater: { circuitBreaker: { name: 'cb' } } } }, async () => 'a');
     app.get('/b', { config: { breakwater: false } }, async () => 'b');
+    app.get('/c', { config: { breakwater: { circuitBreaker: { name: 'cb' }, fallback: { lastGood: {} }, fallbackOnFailure: false } } }, async () => 'c');
+    // @ts-expect-error fallbackOnFailure is a boolean
+    app.get('/e', { config: { breakwater: { fallback: { body: 'x' }, fallbackOnFailure: 1 } } }, async () => 'e');
     // @ts-expect-error bulkhead options need maxConcurrent
     app.get('/d', { config: { breakwater: { bulkhead: { name: 'x' } } } }, async () => 'd');
     app.get('/e', async (request) => {

@@ -88,4 +88,26 @@ describe('fastify breaker health routes', () => {
     expect((await app.inject('/health/circuit-breakers/cb')).json()).toMatchObject({ breaker: { state: 'open' } });
     expect((await app.inject('/health/circuit-breakers/none')).statusCode).toBe(404);
   });
+
+  it('replaces a streamed 5xx payload with the fallback (destroying the stream), and judges a thrown error by the error', async () => {
+    const { Readable } = await import('node:stream');
+    let stream: InstanceType<typeof Readable> | undefined;
+    app = Fastify();
+    await app.register(breakwater, { global: { circuitBreaker: { name: 'cb', trip: { consecutiveFailures: 100 } }, fallback: { status: 200, body: 'fallback' } }, outcome: { isIgnoredError: (e) => (e as Error).message === 'ignored' } });
+    app.get('/stream', async (_request, reply) => reply.code(503).type('text/plain').send((stream = Readable.from(['a', 'b']))));
+    app.get('/ignored', async () => {
+      throw new Error('ignored');
+    });
+    const streamed = await app.inject('/stream');
+    expect(streamed.statusCode).toBe(200);
+    expect(streamed.body).toBe('fallback');
+    expect(streamed.headers['x-breakwater-fallback']).toBe('static');
+    expect(stream?.destroyed).toBe(true);
+    const ignored = await app.inject('/ignored');
+    expect(ignored.statusCode).toBe(500);
+    expect(ignored.headers['x-breakwater-fallback']).toBeUndefined();
+    const snapshot = app.breakwater.registry.get('circuit-breaker', 'cb')?.snapshot() as unknown as { failures: number; calls: number };
+    expect(snapshot).toMatchObject({ failures: 1, calls: 1 });
+  });
 });
+

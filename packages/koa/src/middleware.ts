@@ -1,9 +1,9 @@
-import { checkForwarding, mergeFieldValue, serializeBody, type GuardPipeline, type HttpResponse, type HttpSetup } from '@breakwater/core';
+import { checkForwarding, mergeFieldValue, representationHeaders, serializeBody, statusOf, type GuardPipeline, type HttpResponse, type HttpSetup, type Ticket } from '@breakwater/core';
 import type { Context, Middleware, Next } from 'koa';
 import { requestInfo, trustProxyMode } from './request-info.js';
 
 /** Answers through Koa (the normal path). */
-function respond(ctx: Context, response: HttpResponse): void {
+export function respond(ctx: Context, response: HttpResponse): void {
   const { payload, contentType } = serializeBody(response);
   ctx.status = response.status;
   ctx.set(response.headers);
@@ -35,15 +35,43 @@ export function guardMiddleware(setup: HttpSetup, select: (ctx: Context) => Guar
     if (!result.admitted) return respond(ctx, result.response);
     const ticket = result.ticket;
     for (const [name, value] of Object.entries(ticket.headers)) ctx.set(name, mergeFieldValue(name, ctx.response.get(name), value));
+    // A deadline may pass after the client left: the ticket must know, so as not to count a timeout.
+    if (guards.guards.timeout !== undefined) ctx.res.once('close', () => void (ctx.res.writableFinished || ticket.abandon()));
+    let thrown: { readonly error: unknown } | undefined;
     try {
       await next();
     } catch (error) {
-      ticket.fail(error);
-      throw error;
+      if (!ticket.intercepts(statusOf(error) ?? 500, error)) {
+        ticket.fail(error);
+        throw error;
+      }
+      thrown = { error };
     }
     // The client went away while the handler ran: nothing to learn from this request.
-    if (!ctx.writable) return ticket.release();
+    if (!ctx.writable) {
+      if (thrown === undefined) return ticket.release();
+      ticket.fail(thrown.error);
+      throw thrown.error;
+    }
+    if (thrown !== undefined || ticket.intercepts(ctx.status)) return recover(ctx, ticket, thrown);
     if (ticket.remembers) ticket.remember({ status: ctx.status, headers: { 'content-type': ctx.response.get('content-type') }, body: ctx.body });
     ticket.finish(ctx.status);
   };
+}
+
+/**
+ * The handler failed (a failure status, or `thrown`): the fallback answers if it has something;
+ * otherwise the handler's response stands (or its error goes on to Koa). A thrown error the fallback
+ * answered is still emitted as the app's `error` event, so that it is logged.
+ */
+async function recover(ctx: Context, ticket: Ticket, thrown: { readonly error: unknown } | undefined): Promise<void> {
+  const status = thrown === undefined ? ctx.status : (statusOf(thrown.error) ?? 500);
+  const response = ctx.headerSent || ctx.respond === false ? undefined : await ticket.recover(status, thrown?.error);
+  if (response === undefined) {
+    if (thrown !== undefined) throw thrown.error;
+    return ticket.finish(ctx.status);
+  }
+  for (const name of representationHeaders) ctx.remove(name);
+  respond(ctx, response);
+  if (thrown !== undefined) ctx.app.emit('error', thrown.error, ctx);
 }

@@ -1,6 +1,6 @@
-import type { AddressInfo } from 'node:net';
 import { ConfigError } from '@breakwater/core';
 import { ManualClock } from '@breakwater/core/testing';
+import { listening } from 'adapter-scenarios';
 import Koa from 'koa';
 import { afterEach, describe, expect, it } from 'vitest';
 import { bulkhead, circuitBreaker, quota, rateLimit, resilience, timeout } from '../src/index.js';
@@ -12,13 +12,9 @@ afterEach(async () => {
 });
 
 async function serve(app: Koa): Promise<string> {
-  const server = app.listen(0, '127.0.0.1');
-  await new Promise<void>((resolve) => server.once('listening', resolve));
-  close = () => new Promise<void>((resolve) => {
-    server.closeAllConnections();
-    server.close(() => resolve());
-  });
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const server = await listening(app.listen(0, '127.0.0.1'));
+  close = server.close;
+  return server.url;
 }
 
 describe('koa factories', () => {
@@ -101,4 +97,23 @@ describe('koa breaker health', () => {
     expect(await (await fetch(`${url}/health/circuit-breakers/cb`)).json()).toMatchObject({ breaker: { state: 'open' } });
     expect((await fetch(`${url}/health/circuit-breakers/x`)).status).toBe(404);
   });
+
+  it('a thrown error the fallback answered still reaches the app’s error event, and ctx.throw(4xx) is not answered', async () => {
+    const app = new Koa();
+    const logged: unknown[] = [];
+    app.on('error', (error: unknown) => void logged.push(error));
+    app.use(circuitBreaker({ name: 'cb', fallback: { status: 200, body: 'fallback' } }));
+    app.use((ctx) => {
+      if (ctx.path === '/gone') ctx.throw(410, 'gone');
+      throw new Error('db down');
+    });
+    const url = await serve(app);
+    const res = await fetch(`${url}/boom`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe('fallback');
+    expect(logged).toHaveLength(1);
+    expect((logged[0] as Error).message).toBe('db down');
+    expect((await fetch(`${url}/gone`)).status).toBe(410);
+  });
 });
+

@@ -1,14 +1,14 @@
-import type { AddressInfo } from 'node:net';
-import type { Harness } from 'adapter-scenarios';
+import { listening, type Harness } from 'adapter-scenarios';
 import Koa from 'koa';
-import { resilience } from '../src/index.js';
+import { metrics, resilience } from '../src/index.js';
 
 /** Serves the scenario app with Koa and `resilience()`. */
 export const koaHarness: Harness = {
   name: 'koa',
-  async start({ guards, http, trustProxy, gate }) {
+  async start({ guards, http, trustProxy, gate, flaky, promRegistry }) {
     const app = new Koa({ proxy: trustProxy === 'loopback', maxIpsCount: trustProxy === 'loopback' ? 1 : 0 });
     app.silent = true;
+    app.use(metrics({ registry: http.registry!, promRegistry }));
     app.use(resilience({ ...http, routes: [{ path: '/t/*', ...guards }] }));
     app.use(async (ctx) => {
       switch (ctx.path) {
@@ -16,19 +16,19 @@ export const koaHarness: Harness = {
         case '/t/ok': ctx.body = { ok: true }; return;
         case '/t/fail': ctx.status = 500; ctx.body = { failed: true }; return;
         case '/t/throw': throw new Error('handler failed');
-        case '/t/hold': await gate.wait(); ctx.body = { held: true }; return;
+        case '/t/flaky':
+          if (flaky.mode === 'throw') throw new Error('flaky failed');
+          ctx.status = flaky.mode === 'fail' ? 500 : 200;
+          ctx.body = flaky.mode === 'fail' ? { failed: true } : { flaky: true };
+          return;
+        case '/t/hold':
+          ctx.res.once('close', () => void (ctx.res.writableFinished || gate.noteGone()));
+          await gate.wait();
+          ctx.body = { held: true };
+          return;
         default: ctx.status = 404;
       }
     });
-    const server = app.listen(0, '127.0.0.1');
-    await new Promise<void>((resolve) => server.once('listening', resolve));
-    const { port } = server.address() as AddressInfo;
-    return {
-      url: `http://127.0.0.1:${port}`,
-      close: () => new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-    };
+    return listening(app.listen(0, '127.0.0.1'));
   },
 };

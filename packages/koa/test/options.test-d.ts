@@ -13,6 +13,12 @@ describe('koa option types', () => {
     quota({ name: 'q', limits: { day: 1 }, key: (input) => input.header('x-api-key') ?? input.client });
   });
 
+  it('types fallbackOnFailure as a boolean beside the fallback', () => {
+    bulkhead({ name: 'b', maxConcurrent: 1, fallback: () => undefined, fallbackOnFailure: false });
+    // @ts-expect-error fallbackOnFailure is a boolean
+    resilience({ routes: [{ path: '/a', fallback: { body: 'x' }, fallbackOnFailure: 'no' }] });
+  });
+
   it('rejects missing options', () => {
     // @ts-expect-error maxConcurrent is required
     bulkhead({ name: 'b' });

@@ -23,6 +23,10 @@ export const ErrorCode = {
   InvalidConfig: 'ERR_INVALID_CONFIG',
   /** A policy name is already registered. */
   DuplicatePolicy: 'ERR_DUPLICATE_POLICY',
+  /** An optional peer dependency a feature needs (e.g. `prom-client` for metrics) is not installed. */
+  MissingPeerDependency: 'ERR_MISSING_PEER_DEPENDENCY',
+  /** A guarded route's handler answered with a failure status or threw (what a route fallback receives). */
+  HandlerFailed: 'ERR_HANDLER_FAILED',
 } as const;
 
 /** One of the values of {@link ErrorCode}. */

@@ -10,7 +10,8 @@ import { rejectionResponse, type HttpResponse } from './http-response.js';
 import type { ResolvedHttpOptions } from './http-options.js';
 import { RateLimitHeaderWriter, windowSecondsOf, type HeaderPolicy } from './ratelimit-headers.js';
 import type { HttpInput, RequestInfo } from './request-info.js';
-import { responseFallback, type ResponseFallback } from './response-fallback.js';
+import { parseOptions } from '../config/parse-options.js';
+import { fallbackOptionsSchema, responseFallback, type ResponseFallback } from './response-fallback.js';
 import { resolveGuards, type ResolvedGuards, type RouteGuards } from './route-guards.js';
 import { Ticket } from './ticket.js';
 import { noteCount, type Warnings } from './warnings.js';
@@ -40,6 +41,7 @@ export class GuardPipeline {
   readonly #clock: Clock;
   readonly #headers: RateLimitHeaderWriter;
   readonly #fallback: ResponseFallback | undefined;
+  readonly #fallbackOnFailure: boolean;
 
   constructor(route: RouteGuards, options: ResolvedHttpOptions, warnings: Warnings) {
     this.#options = options;
@@ -48,6 +50,7 @@ export class GuardPipeline {
     this.guards = resolveGuards(route, { registry: options.registry, store: options.store, clock: options.clock });
     this.#headers = new RateLimitHeaderWriter(headerPolicies(this.guards), options.headers);
     this.#fallback = route.fallback === undefined ? undefined : responseFallback(route.fallback, this.#clock);
+    this.#fallbackOnFailure = parseOptions('route', fallbackOptionsSchema, { fallback: route.fallback, fallbackOnFailure: route.fallbackOnFailure }).fallbackOnFailure;
   }
 
   /** The request's input: the request plus its client key. */
@@ -108,7 +111,7 @@ export class GuardPipeline {
     const { input, permits, decisions, onTimeout } = run;
     const headers: Record<string, string> = {};
     if (decisions.length > 0) this.#headers.write(headers, decisions, this.#clock.now());
-    const ticket = new Ticket(input, permits, headers, this.#options.outcome, this.#fallback);
+    const ticket = new Ticket(input, permits, headers, this.#options.outcome, this.#fallback, this.#fallbackOnFailure);
     const timeout = this.guards.timeout;
     if (timeout !== undefined && onTimeout !== undefined) {
       const ms = timeout.options.duration;

@@ -2,7 +2,8 @@ import { parseOptions } from '../config/parse-options.js';
 import { MemoryStore } from '../store/memory-store.js';
 import { GuardPipeline } from './guard-pipeline.js';
 import { type HttpOptions, httpOptionsSchema, type ResolvedHttpOptions, splitHttpOptions } from './http-options.js';
-import type { RouteFallback, RouteGuards } from './route-guards.js';
+import { fallbackOptionsSchema } from './response-fallback.js';
+import type { RouteGuards } from './route-guards.js';
 import { type RouteEntry, RouteTable } from './route-table.js';
 import { insideRequest, WarningCode, Warnings } from './warnings.js';
 
@@ -37,8 +38,11 @@ export interface HttpSetup {
   table(routes: readonly RouteEntry[]): RouteTable;
 }
 
-/** A single-guard middleware's options: the guard's own, the shared {@link HttpOptions}, and a fallback. */
-export type SingleGuardOptions<O> = O & HttpOptions & { readonly fallback?: RouteFallback };
+/**
+ * A single-guard middleware's options: the guard's own, the shared {@link HttpOptions}, and the
+ * route's fallback (which takes the place of a policy's own `fallback` option, as on a route).
+ */
+export type SingleGuardOptions<O> = Omit<O, 'fallback'> & HttpOptions & Pick<RouteGuards, 'fallback' | 'fallbackOnFailure'>;
 
 /**
  * What every adapter's single-guard factory (`rateLimit()`, `circuitBreaker()`, …) needs: the
@@ -54,9 +58,10 @@ export function singleGuard<O extends object>(
   slot: keyof RouteGuards,
   options: SingleGuardOptions<O>,
 ): { readonly setup: HttpSetup; readonly guards: GuardPipeline } {
-  const { fallback, ...rest } = options as SingleGuardOptions<O> & { fallback?: RouteFallback };
+  const { fallback, fallbackOnFailure, ...rest } = options;
   const [policy, http] = splitHttpOptions(rest as O & HttpOptions);
   const setup = httpSetup(root, http);
-  const guards = setup.pipeline({ [slot]: policy, ...(fallback === undefined ? {} : { fallback }) } as RouteGuards);
+  parseOptions(root, fallbackOptionsSchema, { fallback, fallbackOnFailure });
+  const guards = setup.pipeline({ [slot]: policy, ...(fallback === undefined ? {} : { fallback }), ...(fallbackOnFailure === undefined ? {} : { fallbackOnFailure }) } as RouteGuards);
   return { setup, guards };
 }

@@ -134,3 +134,10 @@ export function mergeFieldValue(name: string, previous: unknown, value: string):
   if ((name === 'ratelimit' || name === 'ratelimit-policy') && typeof previous === 'string' && previous.startsWith('"') && value.startsWith('"')) return `${previous}, ${value}`;
   return value;
 }
+
+/**
+ * Header fields describing a response's body (RFC 9110 representation metadata and validators): an
+ * adapter replacing a handler's response with a fallback removes them, and keeps the rest (CORS,
+ * rate-limit fields, cookies set by other middleware).
+ */
+export const representationHeaders: readonly string[] = ['content-type', 'content-length', 'content-encoding', 'content-language', 'content-range', 'content-disposition', 'content-location', 'etag', 'last-modified', 'transfer-encoding'];

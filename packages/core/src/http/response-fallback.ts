@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { Clock } from '../clock/clock.js';
 import { FallbackChain } from '../fallback/fallback-chain.js';
 import type { HttpResponse } from './http-response.js';
@@ -6,6 +7,12 @@ import type { RouteFallback } from './route-guards.js';
 
 /** Header naming the fallback kind that answered. */
 export const fallbackHeader = 'x-breakwater-fallback';
+
+/** Validates a route's `fallback` and `fallbackOnFailure`; the single home of the latter's default. */
+export const fallbackOptionsSchema = z.object({
+  fallback: z.custom<RouteFallback>((v) => (typeof v === 'object' && v !== null) || typeof v === 'function', { message: 'expected a fallback' }).optional(),
+  fallbackOnFailure: z.boolean({ message: 'expected a boolean' }).default(true),
+});
 
 /** A route's fallback, ready to answer. */
 export interface ResponseFallback {
@@ -36,8 +43,9 @@ class FunctionFallback implements ResponseFallback {
     this.#fn = fn;
   }
   record(): void {}
-  async answer(error: unknown, request: HttpInput): Promise<HttpResponse> {
+  async answer(error: unknown, request: HttpInput): Promise<HttpResponse | undefined> {
     const response = await this.#fn({ error, request });
+    if (response === undefined) return undefined;
     return { ...response, headers: { ...response.headers, [fallbackHeader]: 'function' } };
   }
 }

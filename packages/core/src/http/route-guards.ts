@@ -17,20 +17,24 @@ import type { HttpInput } from './request-info.js';
 
 /** What a fallback function receives. */
 export interface FallbackContext {
-  /** The refusal's error (`CircuitOpenError`, `BulkheadFullError`, `TimeoutError`). */
+  /**
+   * Why the fallback is asked: the refusal's error (`CircuitOpenError`, `BulkheadFullError`,
+   * `TimeoutError`), or a `HandlerFailedError` when the handler itself failed.
+   */
   readonly error: unknown;
   readonly request: HttpInput;
 }
 
 /**
  * How a route answers when its breaker is open, its bulkhead full or its deadline passed (rate limits
- * and quotas always answer 429): a static response, a function, the last good response for the same
- * method and path (stale-if-error, bounded by age and entries), or a core fallback chain whose tiers
- * yield responses.
+ * and quotas always answer 429), and, unless `fallbackOnFailure` is false, when its handler answers a
+ * failure status (5xx) or throws: a static response, a function (returning undefined declines: the
+ * refusal or the handler's response stands), the last good response for the same method and path
+ * (stale-if-error, bounded by age and entries), or a core fallback chain whose tiers yield responses.
  */
 export type RouteFallback =
   | { readonly status?: number; readonly headers?: Readonly<Record<string, string>>; readonly body: unknown }
-  | ((context: FallbackContext) => HttpResponse | PromiseLike<HttpResponse>)
+  | ((context: FallbackContext) => HttpResponse | undefined | PromiseLike<HttpResponse | undefined>)
   | { readonly lastGood: { readonly maxAgeMs?: number; readonly maxEntries?: number } }
   | FallbackChain<HttpResponse>;
 
@@ -45,6 +49,12 @@ export interface RouteGuards {
   readonly circuitBreaker?: CircuitBreaker | CircuitBreakerOptions;
   readonly timeout?: Timeout | TimeoutOptions;
   readonly fallback?: RouteFallback;
+  /**
+   * Whether `fallback` also answers the handler's own failures: a status `outcome.isFailureStatus`
+   * counts as a failure (5xx by default) or a thrown error counted as a failure. The handler's
+   * failure is still counted by the breaker. @default true
+   */
+  readonly fallbackOnFailure?: boolean;
 }
 
 /** Policies of one route after building. */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { parseOptions } from '../config/parse-options.js';
 import { GuardPipeline } from './guard-pipeline.js';
 import type { ResolvedHttpOptions } from './http-options.js';
+import { fallbackOptionsSchema } from './response-fallback.js';
 import type { RouteGuards } from './route-guards.js';
 import type { Warnings } from './warnings.js';
 
@@ -26,7 +27,8 @@ export const routeTableSchema = z.array(
       bulkhead: policy.optional(),
       circuitBreaker: policy.optional(),
       timeout: policy.optional(),
-      fallback: z.custom<object>((v) => (typeof v === 'object' && v !== null) || typeof v === 'function', { message: 'expected a fallback' }).optional(),
+      fallback: fallbackOptionsSchema.shape.fallback,
+      fallbackOnFailure: fallbackOptionsSchema.shape.fallbackOnFailure,
     })
     .strict(),
   { message: 'expected an array of routes' },

@@ -1,4 +1,5 @@
 import type { Clock, TimerHandle } from '../clock/clock.js';
+import { HandlerFailedError } from '../errors/handler-failed-error.js';
 import type { Permit } from '../policy/admission.js';
 import { classifyError, classifyStatus, type ResolvedOutcomeOptions, type Settlement } from './outcome-classifier.js';
 import type { HttpResponse } from './http-response.js';
@@ -17,15 +18,19 @@ export class Ticket {
   readonly #permits: readonly Permit[];
   readonly #outcome: ResolvedOutcomeOptions;
   readonly #fallback: ResponseFallback | undefined;
+  readonly #recovers: boolean;
   #timer: { readonly clock: Clock; readonly handle: TimerHandle } | undefined;
   #settled = false;
+  #recovered = false;
+  #abandoned = false;
 
-  constructor(input: HttpInput, permits: readonly Permit[], headers: Record<string, string>, outcome: ResolvedOutcomeOptions, fallback: ResponseFallback | undefined) {
+  constructor(input: HttpInput, permits: readonly Permit[], headers: Record<string, string>, outcome: ResolvedOutcomeOptions, fallback: ResponseFallback | undefined, fallbackOnFailure = false) {
     this.input = input;
     this.#permits = permits;
     this.headers = headers;
     this.#outcome = outcome;
     this.#fallback = fallback;
+    this.#recovers = fallback !== undefined && fallbackOnFailure;
     trackRequest(1);
   }
 
@@ -34,32 +39,76 @@ export class Ticket {
     return this.#settled;
   }
 
+  /** True once the client went away ({@link Ticket.abandon}). */
+  get abandoned(): boolean {
+    return this.#abandoned;
+  }
+
   /** True when successful responses should be handed to {@link Ticket.remember} (last good response fallback). */
   get remembers(): boolean {
     return this.#fallback?.records === true;
   }
 
-  /** Records a successful response for the last-good fallback. */
+  /** True when the route's fallback may answer the handler's own failures: the adapter watches the response. */
+  get recovers(): boolean {
+    return this.#recovers;
+  }
+
+  /** Records a successful response for the last-good fallback (never a response the fallback served). */
   remember(response: HttpResponse): void {
-    if (response.status < 400) this.#fallback?.record(this.input, response);
+    if (response.status < 400 && !this.#recovered) this.#fallback?.record(this.input, response);
   }
 
-  /** The response ended with `status`: 5xx (by default) fails, the rest succeed. */
+  /**
+   * True when the handler's ending, a `status` or a thrown `error` (answered with `status`), is a
+   * failure the route's fallback should answer: the ticket is unsettled, the route recovers, and the
+   * outcome rules count it as a failure.
+   */
+  intercepts(status: number, error?: unknown): boolean {
+    if (this.#settled || this.#abandoned || !this.#recovers) return false;
+    return (error === undefined ? classifyStatus(this.#outcome, status) : this.#judge(error)) === 'failure';
+  }
+
+  /**
+   * Settles the ticket as the handler's failure (the breaker still counts it) and resolves to the
+   * fallback's response, or undefined when the fallback has none (the handler's response stands).
+   * The fallback receives a {@link HandlerFailedError} with the status and the thrown error as cause.
+   */
+  async recover(status: number, error?: unknown): Promise<HttpResponse | undefined> {
+    const failure = new HandlerFailedError(status, error);
+    this.settle('failure', error ?? failure);
+    try {
+      const response = await this.#fallback?.answer(failure, this.input);
+      if (response !== undefined) this.#recovered = true;
+      return response;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The response ended with `status`: 5xx (by default) fails, the rest succeed; after {@link Ticket.abandon}, released. */
   finish(status: number): void {
-    this.settle(classifyStatus(this.#outcome, status));
+    this.settle(this.#abandoned ? 'release' : classifyStatus(this.#outcome, status));
   }
 
-  /** The handler threw `error`. */
+  /** The handler threw `error`; after {@link Ticket.abandon}, released. */
   fail(error: unknown): void {
-    // An HTTP error (`ctx.throw(404)`, a validation error) is judged by its status, like a response.
-    const status = statusOf(error);
-    if (status !== undefined && status < 500) return this.finish(status);
-    this.settle(classifyError(this.#outcome, error), error);
+    this.settle(this.#abandoned ? 'release' : this.#judge(error), error);
   }
 
-  /** The client went away: nothing is counted. */
+  /** The client went away and the handler's work is over (or never began): nothing is counted, every permit is freed. */
   release(): void {
     this.settle('release');
+  }
+
+  /**
+   * The client went away while the handler may still run. Nothing about this request will be
+   * counted, but the permits stay held (a bulkhead slot keeps capping the handler's work) until the
+   * adapter sees the handler end and calls {@link Ticket.release} (or `finish` / `fail`, which then
+   * release), or the route's deadline passes (released, not a timeout failure).
+   */
+  abandon(): void {
+    this.#abandoned = true;
   }
 
   /** Settles every permit once. */
@@ -84,12 +133,22 @@ export class Ticket {
   /** Arms the deadline; `onElapsed` runs once if the ticket is still unsettled at the deadline. */
   arm(clock: Clock, ms: number, onElapsed: () => void): void {
     this.#timer = { clock, handle: clock.setTimeout(() => {
-      if (!this.#settled) onElapsed();
+      if (this.#settled) return;
+      if (this.#abandoned) this.release();
+      else onElapsed();
     }, ms) };
+  }
+
+  /** An HTTP error (`ctx.throw(404)`, a validation error) is judged by its status, like a response; others by the outcome rules. */
+  #judge(error: unknown): Settlement {
+    const status = statusOf(error);
+    if (status !== undefined && status < 500) return classifyStatus(this.#outcome, status);
+    return classifyError(this.#outcome, error);
   }
 }
 
-function statusOf(error: unknown): number | undefined {
+/** The HTTP status an error carries (`status` or `statusCode`, 400–599), if any. */
+export function statusOf(error: unknown): number | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
   const { status, statusCode } = error as { status?: unknown; statusCode?: unknown };
   const value = typeof status === 'number' ? status : statusCode;

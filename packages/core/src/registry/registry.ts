@@ -1,4 +1,6 @@
 import { DuplicatePolicyError } from '../errors/duplicate-policy-error.js';
+import type { Disposable } from '../events/disposable.js';
+import { Emitter } from '../events/emitter.js';
 import type { HealthStatus, ObservablePolicy, PolicySnapshotBase } from '../policy/observable-policy.js';
 
 /** Every registered policy's snapshot at one instant. */
@@ -29,14 +31,25 @@ export interface HealthReport {
  */
 export class Registry {
   readonly #policies = new Map<string, ObservablePolicy>();
+  readonly #registered = new Emitter<ObservablePolicy>('registry.onRegister');
 
   /** Adds a policy; throws {@link DuplicatePolicyError} if another one holds its kind and name. */
   register<P extends ObservablePolicy>(policy: P): P {
     const key = keyOf(policy.kind, policy.name);
     const existing = this.#policies.get(key);
     if (existing !== undefined && existing !== policy) throw new DuplicatePolicyError(policy.kind, policy.name);
+    if (existing === policy) return policy;
     this.#policies.set(key, policy);
+    if (this.#registered.hasListeners) this.#registered.emit(policy);
     return policy;
+  }
+
+  /**
+   * Calls `listener` with every policy registered from now on (a metrics collector subscribes to the
+   * events of policies built after it). Listener errors never reach `register`.
+   */
+  onRegister(listener: (policy: ObservablePolicy) => void): Disposable {
+    return this.#registered.subscribe(listener);
   }
 
   /** The policy of this kind and name, or undefined. */

@@ -9,3 +9,4 @@ export {
   type StoreConformanceCase,
   type StoreConformanceOptions,
 } from './store-conformance.js';
+export { parsePrometheusText, sampleValue, type PrometheusSample } from './prometheus-text.js';
