@@ -107,3 +107,4 @@ export function resilience(options: ResilienceOptions): RequestHandler {
   return guardMiddleware(setup, (req) => table.match(req.method, req.path));
 }
 export { circuitBreakerHealth, type HealthRouteOptions } from './health.js';
+export { dashboard, type DashboardOptions } from './dashboard.js';

@@ -107,3 +107,4 @@ export function resilience(options: ResilienceOptions): Middleware {
   return guardMiddleware(setup, (ctx) => table.match(ctx.method, ctx.path));
 }
 export { circuitBreakerHealth, type HealthRouteOptions } from './health.js';
+export { dashboard, type DashboardOptions } from './dashboard.js';

@@ -13,3 +13,4 @@ export { GuardPipeline, type GuardResult } from './guard-pipeline.js';
 export { compilePattern, RouteTable, type RouteEntry } from './route-table.js';
 export { httpSetup, singleGuard, type HttpSetup, type SingleGuardOptions } from './http-guards.js';
 export { breakerHealth, breakerHealthPath, matchBreakerHealth, type BreakerHealthOptions } from './breaker-health.js';
+export * from './dashboard/index.js';
