@@ -4,7 +4,11 @@
 import { parseArgs } from 'node:util';
 import { runGuidedDemo } from './demo.mjs';
 
-const { values } = parseArgs({ options: { framework: { type: 'string', default: process.env.FRAMEWORK ?? 'express' } } });
+const args = process.argv.slice(2);
+const { values } = parseArgs({
+  args: args[0] === '--' ? args.slice(1) : args,
+  options: { framework: { type: 'string', default: process.env.FRAMEWORK ?? 'express' } },
+});
 
 try {
   await runGuidedDemo({ framework: values.framework, redisUrl: process.env.REDIS_URL });

@@ -6,7 +6,10 @@ import { parseArgs } from 'node:util';
 import { exampleRoutes } from './routes.mjs';
 import { startExample } from './server.mjs';
 
+// `pnpm start -- --port 3001` forwards the `--` as well.
+const args = process.argv.slice(2);
 const { values } = parseArgs({
+  args: args[0] === '--' ? args.slice(1) : args,
   options: {
     framework: { type: 'string', default: process.env.FRAMEWORK ?? 'express' },
     port: { type: 'string', default: process.env.PORT ?? '3000' },

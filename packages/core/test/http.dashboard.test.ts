@@ -83,6 +83,7 @@ describe('dashboard options', () => {
     expect(board.route('HEAD', '/ops/board')).toBe('page');
     expect(board.route('GET', '/ops/board/events')).toBe('events');
     expect(board.route('POST', '/ops/board')).toBeUndefined();
+    expect(board.route('HEAD', '/ops/board/events')).toBeUndefined();
     expect(board.route('GET', '/ops/boards')).toBeUndefined();
     expect(board.route('GET', '/ops/board/events/x')).toBeUndefined();
     expect(new Dashboard({ registry: new Registry(), path: '/' }).route('GET', '/events')).toBe('events');

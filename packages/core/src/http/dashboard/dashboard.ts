@@ -44,12 +44,11 @@ export class Dashboard {
     this.#watch = new PolicyWatch(this.options.timelineSize, this.options.clock);
   }
 
-  /** `page` for `GET <path>`, `events` for `GET <path>/events`, undefined for any other request. */
+  /** `page` for `GET` (or `HEAD`) `<path>`, `events` for `GET <path>/events`, undefined for any other request. */
   route(method: string, path: string): DashboardRoute | undefined {
-    if (method !== 'GET' && method !== 'HEAD') return undefined;
     const base = this.options.path;
-    if (path === base || path === `${base}/`) return 'page';
-    return path === `${base === '/' ? '' : base}/events` ? 'events' : undefined;
+    if (path === base || path === `${base}/`) return method === 'GET' || method === 'HEAD' ? 'page' : undefined;
+    return method === 'GET' && path === `${base === '/' ? '' : base}/events` ? 'events' : undefined;
   }
 
   /**
