@@ -83,11 +83,12 @@ async function normalTraffic(client, watcher, pace) {
 /**
  * Runs the guided demo and returns its timeline. `log` receives the printout line by line.
  *
- * @param {{ framework?: 'express' | 'fastify' | 'koa', redisUrl?: string, log?: (line: string) => void, pace?: Partial<typeof defaultPace> }} options
+ * @param {{ framework?: 'express' | 'fastify' | 'koa', redisUrl?: string, log?: (line: string) => void, pace?: Partial<typeof defaultPace>, tuning?: object, upstreams?: object }} options
+ *   `tuning` and `upstreams` go to `startExample()` (tests make the limits' outcome independent of machine speed).
  */
-export async function runGuidedDemo({ framework = 'express', redisUrl, log = console.log, pace: given = {} } = {}) {
+export async function runGuidedDemo({ framework = 'express', redisUrl, log = console.log, pace: given = {}, tuning = {}, upstreams } = {}) {
   const pace = { ...defaultPace, ...given };
-  const app = await startExample({ framework, port: 0, redisUrl, tuning: { recoveryTimeout: pace.recoveryTimeout } });
+  const app = await startExample({ framework, port: 0, redisUrl, upstreams, tuning: { ...tuning, recoveryTimeout: pace.recoveryTimeout } });
   const timeline = new Timeline(log);
   const client = new DemoClient(app.url, timeline);
   const watcher = policyWatcher(app.registry, timeline);

@@ -2,11 +2,17 @@
 // policy is named, so that the registry (and the dashboard, the health route) holds one of each.
 import { fallbackChain } from '@breakwater/core';
 
-/** Tunables the guided demo and the tests shorten; the defaults suit a person clicking around. */
+/**
+ * Tunables the guided demo and the tests change; the defaults suit a person clicking around. Tests
+ * slow the limits' refill down so that their outcome does not depend on how fast a busy machine sends
+ * requests (`search` and `feed` are merged into the limits).
+ */
 export const defaultTuning = Object.freeze({
   recoveryTimeout: '3s',
   catalogTimeout: '1s',
   slowTimeout: '1500ms',
+  search: Object.freeze({ capacity: 10, refillRate: 5 }),
+  feed: Object.freeze({ capacity: 20, refillRate: 20 }),
 });
 
 /** The last successful catalog answer, for the fallback chain's second tier. */
@@ -38,7 +44,7 @@ const apiKeyOrIp = (input) => {
  * between instances); breakers, bulkheads and timeouts live in each process.
  */
 export function exampleGuards({ lastGood, store, tuning = defaultTuning }) {
-  const { recoveryTimeout, catalogTimeout, slowTimeout } = { ...defaultTuning, ...tuning };
+  const { recoveryTimeout, catalogTimeout, slowTimeout, search, feed } = { ...defaultTuning, ...tuning };
   const catalogFallback = fallbackChain({
     name: 'catalog-fallback',
     tiers: [
@@ -61,14 +67,14 @@ export function exampleGuards({ lastGood, store, tuning = defaultTuning }) {
       fallback: catalogFallback,
     },
     search: {
-      rateLimit: { name: 'search-per-ip', store, onStoreError: 'local', limits: [{ name: 'per-ip', capacity: 10, refillRate: 5 }] },
+      rateLimit: { name: 'search-per-ip', store, onStoreError: 'local', limits: [{ name: 'per-ip', ...search }] },
     },
     feed: {
       rateLimit: {
         name: 'feed-global',
         store,
         onStoreError: 'local',
-        limits: [{ name: 'global', key: () => '*', capacity: 20, refillRate: 20 }],
+        limits: [{ name: 'global', key: () => '*', ...feed }],
         delay: { maxWait: '2s', maxQueue: 50 },
       },
     },
@@ -84,7 +90,7 @@ export function exampleGuards({ lastGood, store, tuning = defaultTuning }) {
       },
     },
     slow: {
-      bulkhead: { name: 'reports-engine', maxConcurrent: 2, maxQueue: 2, queueTimeout: '1s' },
+      bulkhead: { name: 'reports-engine', maxConcurrent: 2, maxQueue: 2, queueTimeout: '2s' },
       timeout: { name: 'slow', duration: slowTimeout },
     },
   };

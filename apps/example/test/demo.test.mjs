@@ -1,10 +1,22 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runGuidedDemo } from '../src/demo.mjs';
 import { startExample } from '../src/server.mjs';
 import { startRedis } from './support/redis-server.mjs';
 
-/** Short phases: the same story in about 4 s. */
+/** Short phases: the same story in about 5 s. */
 const pace = { tickMs: 40, normalMs: 1_500, recoveryTimeout: '700ms', openHoldMs: 300, afterCloseMs: 200 };
+/**
+ * Outcomes that do not depend on how fast a busy machine sends requests: the search limit does not
+ * refill during the test, the feed refills 1 per second (a burst is always queued), the reports
+ * upstream is slow enough to fill the bulkhead, and no deadline is short enough to fire by accident.
+ */
+const tuning = {
+  catalogTimeout: '30s',
+  slowTimeout: '30s',
+  search: { capacity: 10, refillRate: 1, refillInterval: '1h' },
+  feed: { capacity: 1, refillRate: 1 },
+};
+const upstreams = { reports: { latencyMs: 1_000 } };
 
 /** Asserts the story the timeline tells: what each guard did, and in which order and phase. */
 function expectStory(timeline, counts) {
@@ -27,21 +39,25 @@ function expectStory(timeline, counts) {
   expect(counts['catalog breaker'].opened).toBe(1);
   expect(counts['catalog breaker'].closed).toBe(1);
 
-  // Per-IP limit rejects, global limit delays (and rejects nobody), quota refuses the 5th export, bulkhead turns 2 of 6 away.
-  expect(counts['search-per-ip limit'].limited).toBeGreaterThanOrEqual(2);
-  expect(counts['search-per-ip limit'].allowed).toBeGreaterThanOrEqual(10);
-  expect(counts['feed-global limit'].allowed).toBe(31);
-  expect(counts['feed-global limit'].delayed).toBeGreaterThanOrEqual(1);
-  expect(counts['feed-global limit'].limited).toBeUndefined();
+  // The per-IP limit rejects past its burst; the global limit queues a burst (and refuses what would wait
+  // longer than 2 s); the quota refuses the 5th export; the bulkhead turns away what it cannot hold.
+  expect(counts['search-per-ip limit']).toEqual({ allowed: 10, limited: 4 });
+  const feed = counts['feed-global limit'];
+  expect(feed.delayed).toBeGreaterThanOrEqual(1);
+  expect(feed.allowed).toBeGreaterThanOrEqual(2);
+  expect(feed.allowed + (feed.limited ?? 0)).toBe(31);
   expect(counts['reports quota']).toEqual({ allowed: 7, limited: 1 });
   expect(timeline.find((entry) => entry.guard === 'reports quota' && entry.event === 'limited').detail).toMatch(/^export for demo-key: 429/);
-  expect(counts['reports-engine bulkhead']).toEqual({ allowed: 4, limited: 2 });
+  const bulkhead = counts['reports-engine bulkhead'];
+  expect(bulkhead.allowed).toBeGreaterThanOrEqual(2);
+  expect(bulkhead.limited).toBeGreaterThanOrEqual(1);
+  expect(bulkhead.allowed + bulkhead.limited).toBe(6);
 }
 
 describe('guided demo', () => {
   it('tells normal traffic -> outage -> recovery with the memory store (express)', async () => {
     const lines = [];
-    const { timeline, counts, store } = await runGuidedDemo({ framework: 'express', pace, log: (line) => lines.push(line) });
+    const { timeline, counts, store } = await runGuidedDemo({ framework: 'express', pace, tuning, upstreams, log: (line) => lines.push(line) });
     expect(store).toBe('memory');
     expectStory(timeline, counts);
     expect(counts).not.toHaveProperty(['search-per-ip store']);
@@ -59,9 +75,12 @@ describe('guided demo', () => {
     afterAll(async () => {
       await redis?.stop();
     });
+    beforeEach(async () => {
+      await redis.flush();
+    });
 
     it('tells the same story with every limit and quota in Redis (fastify)', async () => {
-      const { timeline, counts, store } = await runGuidedDemo({ framework: 'fastify', redisUrl: redis.url, pace, log: () => {} });
+      const { timeline, counts, store } = await runGuidedDemo({ framework: 'fastify', redisUrl: redis.url, pace, tuning, upstreams, log: () => {} });
       expect(store).toBe('redis');
       expectStory(timeline, counts);
       // No decision fell back to memory: Redis answered every one.
@@ -69,19 +88,16 @@ describe('guided demo', () => {
     });
 
     it('shares limits and quotas between two instances on two ports (koa and express)', async () => {
-      const a = await startExample({ framework: 'koa', port: 0, redisUrl: redis.url });
-      const b = await startExample({ framework: 'express', port: 0, redisUrl: redis.url });
+      const a = await startExample({ framework: 'koa', port: 0, redisUrl: redis.url, tuning });
+      const b = await startExample({ framework: 'express', port: 0, redisUrl: redis.url, tuning });
       try {
         expect(a.url).not.toBe(b.url);
         const search = async (app) => (await fetch(`${app.url}/api/search?q=shared`)).status;
         const statuses = [];
         for (let i = 0; i < 10; i++) statuses.push(await search(i % 2 === 0 ? a : b));
-        expect(statuses.filter((status) => status === 200).length).toBeGreaterThanOrEqual(10);
-        // The burst of 10 is spent across both instances: both now refuse the same client (a token
-        // may have been refilled meanwhile, hence two tries each).
-        const after = [await search(a), await search(b), await search(a), await search(b)];
-        expect(after[0] === 429 || after[2] === 429).toBe(true);
-        expect(after[1] === 429 || after[3] === 429).toBe(true);
+        expect(statuses).toEqual(Array(10).fill(200));
+        // The burst of 10 is spent across both instances: both now refuse the same client.
+        expect([await search(a), await search(b)]).toEqual([429, 429]);
 
         const report = (app) => fetch(`${app.url}/api/reports/export`, { headers: { 'x-api-key': 'shared-key' } }).then((r) => r.status);
         const reports = [];

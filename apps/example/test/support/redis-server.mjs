@@ -31,7 +31,7 @@ async function ping(port) {
   }
 }
 
-/** Starts `redis-server`; resolves with its URL and `stop()` once it answers PING. */
+/** Starts `redis-server`; resolves with its URL, `flush()` and `stop()` once it answers PING. */
 export async function startRedis() {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'bw-example-redis-'));
@@ -45,7 +45,7 @@ export async function startRedis() {
     rmSync(dir, { recursive: true, force: true });
   };
   for (let i = 0; i < 200; i++) {
-    if (await ping(port)) return { port, url: `redis://127.0.0.1:${port}`, stop };
+    if (await ping(port)) return { port, url: `redis://127.0.0.1:${port}`, stop, flush: () => run('redis-cli', ['-h', '127.0.0.1', '-p', String(port), 'FLUSHALL'], { timeout: 2000 }) };
     await sleep(25);
   }
   await stop();
