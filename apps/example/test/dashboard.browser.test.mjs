@@ -78,6 +78,8 @@ it('shows the catalog breaker open during an outage and closed after recovery', 
   expect(await breaker.locator('[data-field="state"]').textContent()).toBe('open');
   expect(await page.locator('#health').textContent()).toBe('degraded'); // one policy of several is unhealthy
   await expect.poll(() => breaker.locator('.changes').textContent()).toContain('closed \u2192 open');
+  mkdirSync(artifacts, { recursive: true });
+  await page.screenshot({ path: join(artifacts, 'dashboard-open.png'), fullPage: true });
 
   await outage(false);
   await expect.poll(() => breaker.getAttribute('data-state'), { timeout: 30_000 }).toBe('closed');
@@ -92,7 +94,6 @@ it('shows the catalog breaker open during an outage and closed after recovery', 
   expect(await page.locator('[data-bulkhead="reports-engine"] [data-field="active"]').textContent()).toMatch(/^\d \/ 2$/);
   expect(await page.locator('[data-store="MemoryStore"] [data-field="status"]').textContent()).toBe('ok');
 
-  mkdirSync(artifacts, { recursive: true });
   await page.screenshot({ path: join(artifacts, 'dashboard.png'), fullPage: true });
   expect(foreign).toEqual([]);
   expect(errors).toEqual([]);

@@ -196,6 +196,34 @@ describe('dashboard stream', () => {
     expect(clock.pendingTimers).toBe(0);
   });
 
+  it('listens to policy events only while a page is open, and drops unregistered policies', async () => {
+    const clock = new ManualClock(t0);
+    const registry = new Registry();
+    const breaker = registry.register(circuitBreaker({ name: 'b', clock, trip: { consecutiveFailures: 1 }, recoveryTimeout: 100 }));
+    const board = new Dashboard({ registry, clock });
+    const fail = () => breaker.execute(() => Promise.reject(new Error('boom'))).catch(() => undefined);
+    const first = stream(board, clock);
+    await first.first();
+    const second = stream(board, clock);
+    await second.first();
+    first.stop();
+    await fail(); // the second page is still open: recorded
+    second.stop();
+    breaker.reset(); // no page open: not recorded
+    const third = stream(board, clock);
+    const frame = await third.first();
+    expect(frame.breakers[0]!.timeline.map((e) => `${e.from}>${e.to}`)).toEqual(['closed>closed', 'closed>open']);
+    expect(frame.breakers[0]!.state).toBe('closed');
+
+    registry.unregister('circuit-breaker', 'b');
+    await third.next();
+    await fail(); // no longer watched
+    registry.register(breaker);
+    const again = await third.next();
+    expect(again.breakers[0]!.timeline.map((e) => `${e.from}>${e.to}`)).toEqual(['closed>closed', 'closed>open']);
+    third.stop();
+  });
+
   it('stops when writing fails (the client went away)', async () => {
     const clock = new ManualClock(t0);
     const board = new Dashboard({ registry: new Registry(), clock });

@@ -93,7 +93,7 @@ export const pageScript = String.raw`
         stat('calls in window', String(b.calls), 'calls'),
         stat('consecutive failures', String(b.consecutiveFailures), 'consecutive'),
         stat(b.retryAfterMs > 0 ? 'retry in' : 'in state for', seconds(b.retryAfterMs > 0 ? b.retryAfterMs : b.timeInStateMs), 'timing')),
-      bar(rate || 0, 1),
+      bar(rate || 0, 1, !rate ? 'ok' : rate >= 0.5 ? 'bad' : 'warn'),
       sparkline([{ points: ok, cls: 'ok' }, { points: bad, cls: 'bad' }, { points: rej, cls: 'warn' }]),
       legend([['success/s ' + fmt(b.successesPerSecond), 'ok'], ['failure/s ' + fmt(b.failuresPerSecond), 'bad'], ['rejected/s ' + fmt(b.rejectedPerSecond), 'warn']]),
       timeline(b.timeline, now));
