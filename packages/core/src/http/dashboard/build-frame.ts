@@ -31,12 +31,12 @@ export async function buildFrame({ options, watch, meter }: FrameSources): Promi
   const { registry, clock } = options;
   watch.scan(registry);
   const at = clock.now();
+  // Both in registration order, read in one synchronous step: snapshot i is policy i's.
   const policies = registry.list();
+  const { health, policies: snapshots } = registry.snapshot();
   const rate: Rate = (snapshot, field, value) => meter.perSecond(`${snapshot.kind}\u0000${snapshot.name}\u0000${field}`, value, at);
   const panels: Mutable<Panels> = { breakers: [], rateLimits: [], quotas: [], bulkheads: [], timeouts: [], others: [] };
-  const usages = policies.map((policy) => addPanel(panels, policy, policy.snapshot(), rate, { options, watch }));
-  await Promise.all(usages);
-  const health = registry.snapshot().health;
+  await Promise.all(policies.map((policy, i) => addPanel(panels, policy, snapshots[i] as PolicySnapshotBase, rate, { options, watch })));
   return { at, intervalMs: options.interval, health, ...panels, stores: storePanels(policies, watch, at - options.storeFailureWindow) };
 }
 
