@@ -45,9 +45,9 @@ export const pageScript = String.raw`
     lines.forEach(function (line) { line.points.forEach(function (v) { if (v > max) max = v; }); });
     var box = svg('svg', { viewBox: '0 0 ' + (HISTORY - 1) + ' 30', preserveAspectRatio: 'none', class: 'spark' });
     lines.forEach(function (line) {
-      var offset = HISTORY - line.points.length;
-      var coords = line.points.map(function (v, i) { return (offset + i) + ',' + (29 - (v / max) * 28).toFixed(1); });
-      if (coords.length === 1) coords.push((HISTORY - 1) + ',' + coords[0].split(',')[1]);
+      // Grows from the left for the first minute, then scrolls.
+      var coords = line.points.map(function (v, i) { return i + ',' + (29 - (v / max) * 28).toFixed(1); });
+      if (coords.length === 1) coords.push('1,' + coords[0].split(',')[1]);
       box.appendChild(svg('polyline', { points: coords.join(' '), class: 'line ' + line.cls }));
     });
     return box;

@@ -9,9 +9,10 @@ const styles = `
 body { margin: 0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; background: var(--bg); color: var(--text); }
 body > header { display: flex; gap: 12px; align-items: center; padding: 14px 24px; border-bottom: 1px solid var(--line); background: var(--card); position: sticky; top: 0; }
 body > header h1 { font-size: 18px; margin: 0 auto 0 0; }
-main { padding: 8px 24px 32px; max-width: 1400px; margin: 0 auto; }
+main { padding: 8px 24px 32px; max-width: 1600px; margin: 0 auto; display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 620px), 1fr)); column-gap: 24px; align-items: start; }
+main > #breakers, main > #empty { grid-column: 1 / -1; }
 section h2 { font-size: 13px; text-transform: uppercase; letter-spacing: .06em; color: var(--muted); margin: 22px 0 10px; }
-.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(320px, 1fr)); gap: 14px; }
+.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(290px, 1fr)); gap: 14px; }
 .card { background: var(--card); border: 1px solid var(--line); border-radius: 10px; padding: 14px 16px; }
 .card header { display: flex; justify-content: space-between; align-items: center; margin-bottom: 8px; }
 .card h3 { margin: 0; font-size: 15px; overflow-wrap: anywhere; }
@@ -39,7 +40,7 @@ section h2 { font-size: 13px; text-transform: uppercase; letter-spacing: .06em; 
 .strip { display: flex; justify-content: flex-end; height: 10px; border-radius: 3px; overflow: hidden; background: var(--line); margin: 10px 0 6px; }
 .changes { list-style: none; margin: 0; padding: 0; font-size: 12px; max-height: 9.5em; overflow: auto; }
 .changes li { display: flex; gap: 8px; padding: 1px 0; }
-.changes time { color: var(--muted); font-variant-numeric: tabular-nums; }
+.changes time { color: var(--muted); font-variant-numeric: tabular-nums; white-space: nowrap; }
 table.usage { width: 100%; border-collapse: collapse; font-size: 12px; }
 table.usage th { text-align: left; color: var(--muted); font-weight: 500; }
 table.usage td { padding: 2px 6px 2px 0; }
