@@ -108,3 +108,4 @@ export function resilience(options: ResilienceOptions): Middleware {
 }
 export { circuitBreakerHealth, type HealthRouteOptions } from './health.js';
 export { metrics, type MetricsRouteOptions } from './metrics.js';
+export { dashboard, type DashboardOptions } from './dashboard.js';

@@ -17,3 +17,4 @@ export { defaultDurationBuckets, metricCatalogue, type MetricDefinition } from '
 export { metricsPath, type MetricsOptions } from './metrics/metrics-options.js';
 export { PrometheusMetrics, prometheusMetrics } from './metrics/prometheus-metrics.js';
 export type { PromClient, PromRegistry } from './metrics/prom-client.js';
+export * from './dashboard/index.js';
