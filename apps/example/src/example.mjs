@@ -1,6 +1,7 @@
 // Everything the example app is made of, before any framework: the registry, the store, the
 // upstreams, the guards of each route, the handlers and the dashboard's options.
 import { MemoryStore, Registry } from '@breakwater/core';
+import { Registry as PromRegistry } from 'prom-client';
 import { exampleGuards, LastGood } from './guards.mjs';
 import { createHandlers } from './handlers.mjs';
 import { demoApiKeys } from './routes.mjs';
@@ -24,5 +25,7 @@ export function createExample({ framework, store = new MemoryStore(), storeName 
     handlers: createHandlers({ upstreams, lastGood, describe }),
     health: { registry, critical: ['catalog'] },
     dashboard: { registry, quotaKeys: demoApiKeys.map((key) => `key:${key}`) },
+    /** A prom-client registry of this app's own, so that several apps in one process (the tests) never share one. */
+    metrics: { registry, promRegistry: new PromRegistry() },
   };
 }

@@ -40,10 +40,12 @@ const apiKeyOrIp = (input) => {
 };
 
 /**
- * Builds each route's guards. `store` holds rate-limit and quota counts (a RedisStore shares them
- * between instances); breakers, bulkheads and timeouts live in each process.
+ * Builds each route's guards. `store` holds rate-limit and quota counts and, when it is a RedisStore
+ * (which also holds breaker state), the catalog breaker's state: every instance then shares them.
+ * Bulkheads and timeouts cap this process's own work, so they stay in each process.
  */
 export function exampleGuards({ lastGood, store, tuning = defaultTuning }) {
+  const breakerStore = typeof store.bindBreaker === 'function' ? { store } : {};
   const { recoveryTimeout, catalogTimeout, slowTimeout, search, feed } = { ...defaultTuning, ...tuning };
   const catalogFallback = fallbackChain({
     name: 'catalog-fallback',
@@ -62,9 +64,13 @@ export function exampleGuards({ lastGood, store, tuning = defaultTuning }) {
         backoff: { multiplier: 2, maxRecoveryTimeout: '30s' },
         maxProbes: 1,
         successThreshold: 2,
+        ...breakerStore,
       },
       timeout: { name: 'catalog', duration: catalogTimeout },
       fallback: catalogFallback,
+      // The fallback answers the breaker's refusals only, so that the upstream's own 502s (which the
+      // breaker counts) stay visible while it is closed. The default (true) would answer them too.
+      fallbackOnFailure: false,
     },
     search: {
       rateLimit: { name: 'search-per-ip', store, onStoreError: 'local', limits: [{ name: 'per-ip', ...search }] },

@@ -17,6 +17,7 @@ export const apiRoutes = Object.freeze([
 export const operationsRoutes = Object.freeze([
   { method: 'GET', path: '/dashboard', shows: 'live dashboard: breakers, limits, quotas, bulkheads, store health (Server-Sent Events)' },
   { method: 'GET', path: '/health/circuit-breakers', shows: 'breaker health; 503 while the catalog breaker is not closed' },
+  { method: 'GET', path: '/metrics', shows: 'Prometheus metrics: breaker state, calls by outcome, rejections, limit and quota decisions, bulkhead occupancy' },
   { method: 'GET', path: '/admin/upstreams', shows: 'the simulated upstreams and their settings' },
   {
     method: 'POST',

@@ -1,5 +1,5 @@
-// Where rate-limit and quota counts live: in this process by default, in Redis when a URL is given
-// (then every instance of the app pointing at the same Redis shares them).
+// Where rate-limit and quota counts and breaker state live: in this process by default, in Redis when
+// a URL is given (then every instance of the app pointing at the same Redis shares them).
 import { MemoryStore } from '@breakwater/core';
 import { RedisStore } from '@breakwater/redis';
 import { Redis } from 'ioredis';
@@ -24,12 +24,16 @@ export async function createStorage(redisUrl) {
   } catch (error) {
     warning = `Redis at ${redisUrl} is not reachable (${error.message}): limits decide in memory until it is.`;
   }
-  const store = new RedisStore({ client, prefix: 'breakwater-example' });
+  // The example's breaker sees a few calls a second: 'exact' sends each outcome at once, so the shared
+  // breaker opens on the very failure that trips it (busy services keep the default, 'batched').
+  const store = new RedisStore({ client, prefix: 'breakwater-example', breaker: { outcomes: 'exact' } });
   return {
     store,
     name: 'redis',
     warning,
     close: async () => {
+      await store.syncBreakers(); // outcomes still on their way to Redis
+      store.close(); // the store's pub/sub connection for breaker notifications
       client.disconnect();
     },
   };

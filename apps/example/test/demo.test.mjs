@@ -87,7 +87,7 @@ describe('guided demo', () => {
       expect(Object.keys(counts).filter((guard) => guard.endsWith(' store'))).toEqual([]);
     });
 
-    it('shares limits and quotas between two instances on two ports (koa and express)', async () => {
+    it('shares limits, quotas and the catalog breaker between two instances on two ports (koa and express)', async () => {
       const a = await startExample({ framework: 'koa', port: 0, redisUrl: redis.url, tuning });
       const b = await startExample({ framework: 'express', port: 0, redisUrl: redis.url, tuning });
       try {
@@ -103,6 +103,21 @@ describe('guided demo', () => {
         const reports = [];
         for (let i = 0; i < 6; i++) reports.push(await report(i % 2 === 0 ? a : b));
         expect(reports).toEqual([200, 200, 200, 200, 200, 429]);
+
+        // One breaker for both: an outage seen only by instance a opens the catalog breaker on b too,
+        // whose own upstream is healthy; b answers from the fallback chain without calling it.
+        const configure = (app, settings) => fetch(`${app.url}/admin/upstreams/catalog`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(settings) });
+        expect((await configure(a, { outage: true })).status).toBe(200);
+        for (let i = 0; i < 5; i++) await fetch(`${a.url}/api/catalog`);
+        const healthOf = async (app) => (await fetch(`${app.url}/health/circuit-breakers`)).status;
+        expect(await healthOf(a)).toBe(503);
+        const seenAt = Date.now();
+        while ((await healthOf(b)) !== 503 && Date.now() - seenAt < 2_000) await new Promise((resolve) => setTimeout(resolve, 20));
+        expect(await healthOf(b)).toBe(503);
+        const fromB = await fetch(`${b.url}/api/catalog`);
+        expect(fromB.headers.get('x-breakwater-fallback')).toBe('chain');
+        const upstreamsOfB = (await (await fetch(`${b.url}/admin/upstreams`)).json()).upstreams;
+        expect(upstreamsOfB.find((u) => u.name === 'catalog').calls).toBe(0);
       } finally {
         await a.close();
         await b.close();

@@ -22,6 +22,8 @@ describe.each(['express', 'fastify', 'koa'])('the example on %s', (framework) =>
       expect(catalog.map((r) => r.status)).toEqual([502, 502, 502, 502, 502, 200]);
       expect(catalog[5].headers.get('x-breakwater-fallback')).toBe('chain');
       expect(await catalog[5].json()).toMatchObject({ source: 'static-default', items: [] });
+      const catalogCalls = (await (await get('/admin/upstreams')).json()).upstreams.find((u) => u.name === 'catalog').calls;
+      expect(catalogCalls).toBe(5); // the 6th call was refused by the open breaker without calling the upstream
       const health = await get('/health/circuit-breakers');
       expect(health.status).toBe(503);
       expect(await health.json()).toMatchObject({ status: 'unhealthy', criticalOpen: ['catalog'] });
@@ -47,6 +49,14 @@ describe.each(['express', 'fastify', 'koa'])('the example on %s', (framework) =>
       expect((await post('/admin/upstreams/catalog', '{oops')).status).toBe(400);
       const upstreams = await (await get('/admin/upstreams')).json();
       expect(upstreams.upstreams.find((u) => u.name === 'reports')).toMatchObject({ latencyMs: 1_000 });
+
+      const scrape = await get('/metrics');
+      expect(scrape.status).toBe(200);
+      expect(scrape.headers.get('content-type')).toMatch(/^text\/plain/);
+      const text = await scrape.text();
+      expect(text).toContain('breakwater_circuit_state{name="catalog",state="open"} 1');
+      expect(text).toContain('breakwater_ratelimit_decisions_total{policy="search-per-ip",decision="limited"} 2');
+      expect(text).toContain('breakwater_quota_decisions_total{policy="reports",decision="exceeded"} 1');
 
       const page = await get('/dashboard');
       expect(page.status).toBe(200);

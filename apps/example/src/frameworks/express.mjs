@@ -1,6 +1,6 @@
 // The example app on Express: guards as route middleware (one guard) or a route table (several),
 // the health route and the dashboard as app-level middleware.
-import { circuitBreakerHealth, dashboard, quota, rateLimit, resilience } from '@breakwater/express';
+import { circuitBreakerHealth, dashboard, metrics, quota, rateLimit, resilience } from '@breakwater/express';
 import express from 'express';
 import { listen } from './listen.mjs';
 
@@ -22,9 +22,10 @@ export async function startExpress(example, { port, host }) {
   const app = express();
   app.use(express.json());
 
-  // Operations: health, dashboard, admin.
+  // Operations: health, dashboard, Prometheus metrics, admin.
   app.use(circuitBreakerHealth(example.health));
   app.use(dashboard(example.dashboard));
+  app.use(metrics(example.metrics));
   app.get('/admin/upstreams', route(handlers.listUpstreams));
   app.post('/admin/upstreams/:name', route(handlers.configureUpstream));
 

@@ -1,6 +1,6 @@
 // The example app on Fastify: the Breakwater plugin (with its health routes), each route's guards
 // in its `config.breakwater`, and the dashboard plugin.
-import { breakwater, dashboard } from '@breakwater/fastify';
+import { breakwater, dashboard, metrics } from '@breakwater/fastify';
 import Fastify from 'fastify';
 
 /** Adapts a shared handler to Fastify. A guard that already answered (a timeout) wins. */
@@ -18,9 +18,10 @@ export async function startFastify(example, { port, host }) {
   const app = Fastify({ forceCloseConnections: true });
   const open = { config: { breakwater: false } };
 
-  // Operations: health (from the plugin), dashboard, admin.
+  // Operations: health (from the plugin), dashboard, Prometheus metrics, admin.
   await app.register(breakwater, { ...http, health: { critical: example.health.critical } });
   await app.register(dashboard(example.dashboard));
+  app.get('/metrics', open, metrics(example.metrics));
   app.get('/admin/upstreams', open, route(handlers.listUpstreams));
   app.post('/admin/upstreams/:name', open, route(handlers.configureUpstream));
 

@@ -1,6 +1,6 @@
 // The example app on Koa: the health route and the dashboard as middleware, one route table for
 // every guarded route, and a small router for the handlers (no router package needed).
-import { circuitBreakerHealth, dashboard, resilience } from '@breakwater/koa';
+import { circuitBreakerHealth, dashboard, metrics, resilience } from '@breakwater/koa';
 import Koa from 'koa';
 import { listen } from './listen.mjs';
 
@@ -55,9 +55,10 @@ export async function startKoa(example, { port, host }) {
   const { guards, http, handlers } = example;
   const app = new Koa();
 
-  // Operations: health and dashboard.
+  // Operations: health, dashboard and Prometheus metrics.
   app.use(circuitBreakerHealth(example.health));
   app.use(dashboard(example.dashboard));
+  app.use(metrics(example.metrics));
 
   app.use(
     resilience({
