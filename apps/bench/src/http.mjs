@@ -24,7 +24,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { machineBusy } from './machine.mjs';
-import { median } from './processes.mjs';
+import { median, shuffle } from './processes.mjs';
 import { canPin, pinned, pinProcess, processCpuMicros, startRedis } from './redis-process.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -137,14 +137,6 @@ async function measure(config, redis) {
   }
 }
 
-function shuffle(list) {
-  const out = [...list];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(Math.random() * (i + 1));
-    [out[i], out[j]] = [out[j], out[i]];
-  }
-  return out;
-}
 
 // ---------- measure ----------
 

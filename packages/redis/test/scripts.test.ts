@@ -22,12 +22,12 @@ const bucket = { id: 'api:per-client', algorithm: 'token-bucket', capacity: 3, r
 describe('the Lua scripts', () => {
   it('have pinned SHA1s (a change to a script must be deliberate: update docs/redis.md too)', () => {
     expect(Object.fromEntries(allScripts.map((script) => [script.name, script.sha]))).toEqual({
-      'token-bucket': '11c9f4d100551d1ada6a6e1dbc87392513569432',
-      gcra: 'b1cc3fc16c77ab387699574495e020381c76ecee',
-      'sliding-window': '39f917bc9f578a9ca89c484ec17a5a07daaef4d3',
-      'fixed-window': 'e25da02da27ba6df519b43102638ff3cf9335033',
-      'calendar-window': '814f4a8216b62af799a8594eeee0ce9627db67d3',
-      batch: '83e609dab08a8faa584e476a9b0632ba74c6cce9',
+      'token-bucket': 'f1cd86d9f0440c51a3307043a907547830bc1c7e',
+      gcra: 'd35480df7b1bbfc7252b4c50c95f7738eff7896f',
+      'sliding-window': 'aab6a3d3c14f792d9cf9342066940141aef70dea',
+      'fixed-window': 'e52b46840189af4f38101645660c5dab90c0623a',
+      'calendar-window': '8ba09412143d820a3dd4510c672969b8530d17c7',
+      batch: '233cffc84f64e422f5819058e6e233d90a165386',
     });
   });
 
@@ -66,6 +66,20 @@ describe('keys', () => {
     await store.consume(window, 'k', 1, 0); // the window ends 1000 ms later on the caller's clock
     expect(await client.pttl('ttl-client:w:{k}')).toBeGreaterThan(59_000);
     expect((await store.peek(window, 'k', 1000)).remaining).toBe(5); // stale by the caller's clock all the same
+  });
+
+  it('hold the tag and state packed; a value of another algorithm or in any other form reads as fresh', async () => {
+    const store = new RedisStore({ client, prefix: 'packed', clock: 'client', commandTimeout: 2000 });
+    await store.consume(bucket, 'k', 1, 1000);
+    const packed = await client.getBuffer('packed:api:per-client:{k}');
+    // length byte, tag, then missing = 1 token (1000 ms worth), last refill 1000, 0, expiresAt 2000: doubles
+    expect(packed?.length).toBe(35);
+    expect(packed?.subarray(0, 3).toString('latin1')).toBe('\u0002tb');
+    expect([0, 1, 2, 3].map((i) => packed?.readDoubleLE(3 + 8 * i))).toEqual([1000, 1000, 0, 2000]);
+    for (const other of ['tb 2000 1000 0 999999999', 'garbage', '', Buffer.concat([Buffer.from('\u0002gc'), Buffer.alloc(32, 1)])]) {
+      await client.set('packed:api:per-client:{k}', other, 'PX', 60_000);
+      expect(await store.consume(bucket, 'k', 1, 1000)).toMatchObject({ allowed: true, remaining: 2 });
+    }
   });
 
   it('reset() deletes the key and forgets a cached refusal', async () => {
