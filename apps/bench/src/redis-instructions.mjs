@@ -48,17 +48,21 @@ const KEYS = Number(values.keys);
 async function work() {
   const client = new Redis({ port: Number(values.port), host: '127.0.0.1', enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true });
   await client.connect();
-  const { cases, failures } = await redisCases(client, KEYS, { commandTimeout: '10m' });
-  const { run } = cases.find((c) => c.key === values.worker);
+  const cases = await redisCases(client, KEYS, { commandTimeout: '10m' });
+  const { run, ok } = cases.find((c) => c.key === values.worker);
   const total = Number(values.count);
   let next = 0;
+  let failures = 0;
   await Promise.all(
     Array.from({ length: IN_FLIGHT }, async () => {
-      while (next < total) await run(next++ % KEYS);
+      while (next < total) {
+        const result = await run(next++ % KEYS);
+        if (ok !== undefined && !ok(result)) failures++;
+      }
     }),
   );
   client.disconnect();
-  if (failures() > 0) process.exitCode = 1;
+  if (failures > 0) process.exitCode = 1;
 }
 
 /** Instructions of one worker run under callgrind. */

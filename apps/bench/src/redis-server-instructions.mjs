@@ -44,7 +44,7 @@ export async function serverInstructions(keys, { warm, count, inFlight, keyCount
   let client;
   try {
     client = await connect(port);
-    const { cases } = await redisCases(client, keyCount, { commandTimeout: '10m' });
+    const cases = await redisCases(client, keyCount, { commandTimeout: '10m' });
     for (const key of keys) {
       const { run } = cases.find((c) => c.key === key);
       await drive(run, warm, inFlight, keyCount);

@@ -3,7 +3,7 @@ import { BlockedCache } from './blocked-cache.js';
 import { keyHead, stateKey } from './keys.js';
 import { isCluster, offlineQueueWarning, type RedisClient } from './redis-client.js';
 import { resolveRedisStoreOptions, type RedisStoreOptions, type ResolvedRedisStoreOptions } from './redis-store-options.js';
-import { type Reply, ScriptRunner } from './script-runner.js';
+import { type Decoder, type Reply, ScriptRunner } from './script-runner.js';
 import { algorithmTags, batchScript, type LuaScript, scriptOf, specParams } from './scripts/scripts.js';
 
 /** What a single-key decision needs of its spec, encoded once per spec object. */
@@ -45,6 +45,12 @@ export class RedisStore implements Store {
   readonly #cluster: boolean;
   /** Per spec object: its script, key head and arguments (specs are built once per policy and reused). */
   readonly #encoded = new WeakMap<LimitSpec, EncodedSpec>();
+  /** A consume's reply to a decision; a refusal is remembered in the blocked-key cache. */
+  readonly #decided: Decoder<Decision> = (reply, call) => {
+    const decision = toDecision(reply, 0);
+    if (!decision.allowed) this.#blocked.remember(call.key, call.cost, call.at, decision);
+    return decision;
+  };
 
   constructor(options: RedisStoreOptions) {
     this.options = resolveRedisStoreOptions(options);
@@ -73,7 +79,7 @@ export class RedisStore implements Store {
     }
     const { script, params } = encoded;
     const args = [script.sha, '1', id, 'c', this.#clientClock ? String(local) : '', cost === 1 ? '1' : String(cost), params[0], params[1], params[2]];
-    return this.#runner.run(script, args, timersNow, (reply) => this.#decided(reply, id, cost, local));
+    return this.#runner.run(script, args, timersNow, this.#decided, id, cost, local);
   }
 
   consumeAll(specs: readonly LimitSpec[], keys: readonly string[], cost: number, now: number): Promise<readonly Decision[]> {
@@ -119,12 +125,6 @@ export class RedisStore implements Store {
       decisions.push(decision);
     }
     return decisions;
-  }
-
-  #decided(reply: Reply, id: string, cost: number, local: number): Decision {
-    const decision = toDecision(reply, 0);
-    if (!decision.allowed) this.#blocked.remember(id, cost, local, decision);
-    return decision;
   }
 
   #encode(spec: LimitSpec): EncodedSpec {
