@@ -219,6 +219,10 @@ for (const [f, byVariant] of Object.entries(summary)) {
 }
 lines.push('', '| target | measured | limit | met |', '|---|---:|---:|---|');
 for (const t of targets) lines.push(`| ${t.what} | ${t.measured.toFixed(t.unit === 'µs' ? 1 : 3)} ${t.unit === 'µs' ? 'µs' : '×'} | ${t.unit === '× (at least)' ? '≥ ' : t.unit === '×' ? '< ' : '≤ '}${t.limit} ${t.unit === 'µs' ? 'µs' : '×'} | ${t.met ? 'yes' : '**no**'} |`);
+const unsaturated = measurements.filter((m) => m.busy < 0.9).length;
+if (unsaturated > 0) {
+  lines.push('', `**${unsaturated} of ${measurements.length} measurements had the server under 90 % busy**: its CPU was shared with other processes, so req/s ratios do not compare like with like; the CPU per request is the figure to read, and it too is inflated by the contention.`);
+}
 const markdown = lines.join('\n');
 console.log(markdown);
 mkdirSync(values.out, { recursive: true });

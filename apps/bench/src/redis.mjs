@@ -186,6 +186,11 @@ const lines = [
   '|---|---:|---:|---|',
   ...targets.map((t) => `| ${t.what} | ${t.measured} | ${t.limit} | ${t.met ? 'yes' : '**no**'} |`),
 ];
+const busy = [...runs.values()].flat().map((r) => (r.clientCpu * r.perSecond) / 1e6);
+const starved = busy.filter((b) => b < 0.9).length;
+if (starved > 0) {
+  lines.push('', `**In ${starved} of ${busy.length} measurements the client used under 90 % of its core** (least ${Math.round(Math.min(...busy) * 100)} %): other processes shared the machine, so throughput ratios are unreliable; client CPU per decision is the steadier figure.`);
+}
 const markdown = lines.join('\n');
 console.log(markdown);
 mkdirSync(values.out, { recursive: true });
