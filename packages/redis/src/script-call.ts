@@ -11,7 +11,7 @@ export type Decoder<T> = (reply: Reply, call: ScriptCall<T>) => T;
 /** What a {@link ScriptCall} reports to the runner that sent it. */
 export interface CallOwner {
   /** The call settled (once): a reply, a failure or its deadline. */
-  settled(): void;
+  settled(call: ScriptCall<unknown>): void;
   /** Sends `command` on the client (a NOSCRIPT retry). */
   send(command: Command): void;
 }
@@ -41,9 +41,12 @@ export class ScriptCall<T> extends Command {
   readonly key: string;
   readonly cost: number;
   readonly at: number;
+  /** The call's number, in the order the runner sent its calls. */
+  readonly seq: number;
 
-  constructor(owner: CallOwner, script: LuaScript, args: string[], options: ConstructorParameters<typeof Command>[2], decode: Decoder<T>, key: string, cost: number, at: number) {
+  constructor(owner: CallOwner, script: LuaScript, args: string[], options: ConstructorParameters<typeof Command>[2], decode: Decoder<T>, key: string, cost: number, at: number, seq: number) {
     super('evalsha', args, options);
+    this.seq = seq;
     this.#owner = owner;
     this.#script = script;
     this.#decode = decode;
@@ -60,7 +63,7 @@ export class ScriptCall<T> extends Command {
     const reply = super.transformReply(result) as unknown as Reply;
     if (this.settled) return reply as unknown as string[];
     this.settled = true;
-    this.#owner.settled();
+    this.#owner.settled(this as ScriptCall<unknown>);
     // The promise resolves to the decoder's value; ioredis's typing only knows strings and buffers.
     return this.#decode(reply, this) as unknown as string;
   }
@@ -80,7 +83,7 @@ export class ScriptCall<T> extends Command {
       return;
     }
     this.settled = true;
-    this.#owner.settled();
+    this.#owner.settled(this as ScriptCall<unknown>);
     this.#rejectPromise(error instanceof StoreUnavailableError ? error : new StoreUnavailableError(messageOf(error), { cause: error }));
   }
 }

@@ -26,10 +26,16 @@ export class ScriptRunner implements CallOwner {
   /** Calls waiting for a reply, bounded so that a frozen server cannot make the process queue without end. */
   #inFlight = 0;
   readonly #maxInFlight: number;
-  /** Calls by deadline (oldest first) from `#head` on; settled ones are skipped when the timer fires. */
-  readonly #calls: ScriptCall<unknown>[] = [];
+  /**
+   * Calls by deadline (oldest first) from `#head` on. A call's slot is cleared as soon as it settles,
+   * so that a decision's objects die young (kept until the timer, they were promoted to the old
+   * generation: several thousand instructions of garbage collection per decision).
+   */
+  readonly #calls: (ScriptCall<unknown> | undefined)[] = [];
   readonly #deadlines: number[] = [];
   #head = 0;
+  /** How many slots have been dropped from the front of `#calls`: a call's slot is `seq - #base`. */
+  #base = 0;
   #timer: TimerHandle | undefined;
 
   constructor(client: RedisClient, clock: Clock, commandTimeoutMs: number, maxInFlight: number) {
@@ -53,7 +59,7 @@ export class ScriptRunner implements CallOwner {
     if (status !== 'ready') return Promise.reject(new StoreUnavailableError(`redis connection is ${status}`));
     if (this.#inFlight >= this.#maxInFlight) return Promise.reject(new StoreUnavailableError(`${this.#inFlight} redis calls already waiting`));
     this.#inFlight++;
-    const call = new ScriptCall<T>(this, script, args, this.#options, decode, key, cost, at);
+    const call = new ScriptCall<T>(this, script, args, this.#options, decode, key, cost, at, this.#base + this.#calls.length);
     this.#calls.push(call as ScriptCall<unknown>);
     this.#deadlines.push(now + this.#timeoutMs);
     if (this.#timer === undefined) this.#arm(this.#timeoutMs);
@@ -67,8 +73,10 @@ export class ScriptRunner implements CallOwner {
   }
 
   /** @internal */
-  settled(): void {
+  settled(call: ScriptCall<unknown>): void {
     this.#inFlight--;
+    const slot = call.seq - this.#base;
+    if (slot >= this.#head && slot < this.#calls.length) this.#calls[slot] = undefined;
   }
 
   /** @internal */
@@ -91,19 +99,21 @@ export class ScriptRunner implements CallOwner {
     const deadlines = this.#deadlines;
     let head = this.#head;
     while (head < calls.length) {
-      const call = calls[head] as ScriptCall<unknown>;
-      if (!call.settled) {
+      const call = calls[head];
+      if (call !== undefined) {
         if ((deadlines[head] as number) > now) break;
         call.fail(new StoreUnavailableError(`redis did not answer within ${this.#timeoutMs} ms`));
+        calls[head] = undefined;
       }
-      calls[head] = undefined as unknown as ScriptCall<unknown>;
       head++;
     }
     if (head === calls.length) {
+      this.#base += head;
       calls.length = 0;
       deadlines.length = 0;
       head = 0;
     } else if (head > 1024 && head * 2 > calls.length) {
+      this.#base += head;
       calls.splice(0, head);
       deadlines.splice(0, head);
       head = 0;
