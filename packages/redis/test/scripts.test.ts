@@ -82,6 +82,20 @@ describe('keys', () => {
     }
   });
 
+  it("carry the client's keyPrefix, once, also when NOSCRIPT makes the store send the source", async () => {
+    const prefixed = new Redis({ port: server.port, host: '127.0.0.1', keyPrefix: 'kp:', enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true });
+    await prefixed.connect();
+    try {
+      const store = new RedisStore({ client: prefixed, prefix: 'pre', clock: 'client', commandTimeout: 2000 });
+      expect(await store.consume(bucket, 'k', 1, 1000)).toMatchObject({ allowed: true, remaining: 2 });
+      await client.script('FLUSH');
+      expect(await store.consume(bucket, 'k', 1, 1000)).toMatchObject({ allowed: true, remaining: 1 });
+      expect((await client.keys('*pre:*')).sort()).toEqual(['kp:pre:api:per-client:{k}']);
+    } finally {
+      prefixed.disconnect();
+    }
+  });
+
   it('reset() deletes the key and forgets a cached refusal', async () => {
     const store = new RedisStore({ client, prefix: 'reset', clock: 'client', commandTimeout: 2000 });
     for (let i = 0; i < 3; i++) await store.consume(bucket, 'k', 1, 1000);
@@ -103,6 +117,17 @@ describe('the blocked-key cache', () => {
     expect(cached).not.toBeInstanceOf(Promise);
     expect(cached).toEqual({ ...refused, retryAfterMs: 600 });
     expect(await store.consume(bucket, 'k', 1, 6000)).toMatchObject({ allowed: true });
+  });
+});
+
+describe('calls in flight', () => {
+  it('are bounded by maxInFlight, and a settled call frees its place at once', async () => {
+    const store = new RedisStore({ client, prefix: 'in-flight', clock: 'client', commandTimeout: 2000, maxInFlight: 2 });
+    for (let i = 0; i < 5; i++) expect((await store.consume(bucket, `k${i}`, 1, 1000)).allowed).toBe(true);
+    const results = await Promise.allSettled([0, 1, 2].map((i) => store.consume(bucket, `c${i}`, 1, 1000)));
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected']);
+    expect((results[2] as PromiseRejectedResult).reason).toMatchObject({ code: 'ERR_STORE_UNAVAILABLE' });
+    expect((await store.consume(bucket, 'after', 1, 1000)).allowed).toBe(true);
   });
 });
 
