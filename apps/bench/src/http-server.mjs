@@ -1,48 +1,137 @@
 /**
- * One hello-world server for the HTTP benchmark: `node src/http-server.mjs <express|fastify|koa> <bare|stack|stack-headers>`.
- * `stack` is rate limit + breaker + bulkhead on a memory store, without rate-limit headers;
- * `stack-headers` sends the IETF RateLimit fields. Talks to the parent over IPC: sends its port,
- * answers `cpu` with process.cpuUsage().
+ * One hello-world server for the HTTP benchmark:
+ *
+ *   node src/http-server.mjs <express|fastify|koa> <variant> [redis port]
+ *
+ * Variants: `bare`; `stack` (Breakwater rate limit + circuit
+ * breaker + bulkhead, memory store, no rate-limit headers); `stack-headers` (the same with the IETF
+ * `RateLimit` and `RateLimit-Policy` fields, the default); `peer` (express-rate-limit,
+ * @fastify/rate-limit or koa-ratelimit, memory store, defaults except the limit); on Fastify also
+ * `redis` (the stack with a RedisStore) and `peer-redis` (@fastify/rate-limit with its ioredis store).
+ * Limits are 1e9 per minute: nothing is refused.
+ *
+ * It measures itself: the parent sends `start` and `stop` over IPC; between them the server counts
+ * the requests its route served and its own CPU time (`process.cpuUsage`, every thread), so the CPU
+ * per request excludes start-up and warm-up. Replies to `stop` with `{ cpuUs, served, wallMs, gcs, gcMs }`
+ * (garbage collections in the window and their pause time).
  */
+import { PerformanceObserver } from 'node:perf_hooks';
 import { Registry } from '@breakwater/core';
 
-const [framework, variant] = process.argv.slice(2);
-const guards = {
-  rateLimit: { name: 'api', limits: [{ capacity: 1e9, refillRate: 1e9 }] },
-  circuitBreaker: { name: 'cb' },
-  bulkhead: { name: 'pool', maxConcurrent: 1_000 },
-};
-const http = { registry: new Registry(), headers: variant === 'stack-headers' ? { standard: 'httpapi' } : { standard: false } };
-const guarded = variant !== 'bare';
+const [framework, variant, redisPort] = process.argv.slice(2);
+const LIMIT = 1_000_000_000;
+let served = 0;
 
-async function listen() {
-  if (framework === 'express') {
-    const { default: express } = await import('express');
-    const { resilience } = await import('@breakwater/express');
-    const app = express();
-    if (guarded) app.use(resilience({ ...http, routes: [{ path: '/*', ...guards }] }));
-    app.get('/', (_req, res) => res.send('hello'));
-    return new Promise((resolve) => { const s = app.listen(0, '127.0.0.1', () => resolve(s.address().port)); });
-  }
-  if (framework === 'fastify') {
-    const { default: Fastify } = await import('fastify');
-    const { breakwater } = await import('@breakwater/fastify');
-    const app = Fastify();
-    if (guarded) await app.register(breakwater, { ...http, global: guards });
-    app.get('/', async () => 'hello');
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    return app.server.address().port;
-  }
-  const { default: Koa } = await import('koa');
-  const { resilience } = await import('@breakwater/koa');
-  const app = new Koa();
-  if (guarded) app.use(resilience({ ...http, routes: [{ path: '/*', ...guards }] }));
-  app.use((ctx) => { ctx.body = 'hello'; });
-  return new Promise((resolve) => { const s = app.listen(0, '127.0.0.1', () => resolve(s.address().port)); });
+/** An ioredis client to the benchmark's redis-server, once it is ready. */
+async function redisClient() {
+  const { Redis } = await import('ioredis');
+  const client = new Redis({ host: '127.0.0.1', port: Number(redisPort), enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+  await new Promise((resolve) => client.once('ready', resolve));
+  return client;
 }
 
-const port = await listen();
+/** Breakwater's options for the stacked variants: rate limit + breaker + bulkhead on every route. */
+async function breakwaterOptions() {
+  const all = {
+    rateLimit: { name: 'api', limits: [{ capacity: LIMIT, refillRate: LIMIT, refillInterval: '1m' }] },
+    circuitBreaker: { name: 'cb' },
+    bulkhead: { name: 'pool', maxConcurrent: 1_000 },
+  };
+  // Diagnostics: `only-rateLimit`, `only-circuitBreaker`, `only-bulkhead` run one guard alone, no headers.
+  const only = variant.startsWith('only-') ? variant.slice('only-'.length) : undefined;
+  const guards = only === undefined ? all : { [only]: all[only] };
+  const http = { registry: new Registry(), headers: { standard: variant === 'stack-headers' || variant === 'redis' ? 'httpapi' : false } };
+  if (variant === 'redis') {
+    const { RedisStore } = await import('@breakwater/redis');
+    http.store = new RedisStore({ client: await redisClient(), prefix: 'bench-http' });
+  }
+  return { guards, http };
+}
+
+const stacked = variant === 'stack' || variant === 'stack-headers' || variant === 'redis' || variant.startsWith('only-');
+
+async function express() {
+  const { default: Express } = await import('express');
+  const app = Express();
+  if (stacked) {
+    const { resilience } = await import('@breakwater/express');
+    const { guards, http } = await breakwaterOptions();
+    app.use(resilience({ ...http, routes: [{ path: '/*', ...guards }] }));
+  } else if (variant === 'peer') {
+    const { rateLimit } = await import('express-rate-limit');
+    app.use(rateLimit({ windowMs: 60_000, limit: LIMIT }));
+  }
+  app.get('/', (_req, res) => {
+    served++;
+    res.send('hello');
+  });
+  return new Promise((resolve) => {
+    const server = app.listen(0, '127.0.0.1', () => resolve(server.address().port));
+  });
+}
+
+async function fastify() {
+  const { default: Fastify } = await import('fastify');
+  const app = Fastify();
+  if (stacked) {
+    const { breakwater } = await import('@breakwater/fastify');
+    const { guards, http } = await breakwaterOptions();
+    await app.register(breakwater, { ...http, global: guards });
+  } else if (variant === 'peer' || variant === 'peer-redis') {
+    const { default: rateLimit } = await import('@fastify/rate-limit');
+    await app.register(rateLimit, { max: LIMIT, timeWindow: 60_000, ...(variant === 'peer-redis' ? { redis: await redisClient() } : {}) });
+  }
+  app.get('/', async () => {
+    served++;
+    return 'hello';
+  });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  return app.server.address().port;
+}
+
+async function koa() {
+  const { default: Koa } = await import('koa');
+  const app = new Koa();
+  if (stacked) {
+    const { resilience } = await import('@breakwater/koa');
+    const { guards, http } = await breakwaterOptions();
+    app.use(resilience({ ...http, routes: [{ path: '/*', ...guards }] }));
+  } else if (variant === 'peer') {
+    const { default: ratelimit } = await import('koa-ratelimit');
+    app.use(ratelimit({ driver: 'memory', db: new Map(), duration: 60_000, max: LIMIT, id: (ctx) => ctx.ip }));
+  }
+  app.use((ctx) => {
+    served++;
+    ctx.body = 'hello';
+  });
+  return new Promise((resolve) => {
+    const server = app.listen(0, '127.0.0.1', () => resolve(server.address().port));
+  });
+}
+
+const servers = { express, fastify, koa };
+if (!(framework in servers)) throw new Error(`unknown framework ${framework}`);
+const port = await servers[framework]();
+
+// Garbage collections (count and pause time) since start-up; the window takes differences.
+const gc = { count: 0, ms: 0 };
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    gc.count++;
+    gc.ms += entry.duration;
+  }
+}).observe({ entryTypes: ['gc'] });
+
+let window;
 process.on('message', (message) => {
-  if (message === 'cpu') process.send({ cpu: process.cpuUsage() });
+  if (message === 'start') {
+    window = { cpu: process.cpuUsage(), served, at: process.hrtime.bigint(), gcCount: gc.count, gcMs: gc.ms };
+    process.send({ started: true });
+  } else if (message === 'stop') {
+    const cpu = process.cpuUsage(window.cpu);
+    const wallMs = Number(process.hrtime.bigint() - window.at) / 1e6;
+    process.send({ cpuUs: cpu.user + cpu.system, served: served - window.served, wallMs, gcs: gc.count - window.gcCount, gcMs: gc.ms - window.gcMs });
+  }
 });
+process.on('disconnect', () => process.exit(0));
 process.send({ port });

@@ -1,118 +1,203 @@
 /**
- * Redis store benchmark: throughput and latency of one decision with 50 calls in flight from one
- * Node process, against one local redis-server this script starts (on a free loopback port, no
- * persistence) and stops. Cases, interleaved over several rounds in the same run:
+ * Redis store benchmark (issue 6): one decision with N calls in flight from one Node process (pinned
+ * to CPU0) against a redis-server this script starts on a free loopback port (pinned to CPU1, no
+ * persistence) and stops. Cases, run in a shuffled order in every round, every round in the same
+ * process and against the same server:
  *
  * - raw ioredis `INCR` (the floor of one round trip);
- * - raw ioredis `EVALSHA` of the RedisStore's token-bucket script (the same work without the library);
- * - `RedisStore.consume` (the library: key building, blocked cache lookup, timeout, decision object);
- * - `rateLimit({ store: RedisStore }).acquire` (the policy on top);
- * - rate-limiter-flexible's `RateLimiterRedis.consume`.
+ * - raw ioredis `EVALSHA` of the RedisStore's token-bucket script, arguments prepared up front (the
+ *   same work on the server, without the library);
+ * - `RedisStore.consume` (the store: key, blocked-key cache, deadline, decision);
+ * - `rateLimit({ store: RedisStore }).execute` and `.acquire` (the policy on top);
+ * - rate-limiter-flexible 11.4.0 `RateLimiterRedis.consume`.
  *
- *   node src/redis.mjs [--calls N] [--rounds N] [--in-flight N] [--out DIR]
- *
+ * Each case runs for `--duration` seconds after a `--warmup` over `--keys` rotating keys, with
+ * `--in-flight` calls in flight. The report gives medians over rounds of: decisions/s, the per-round
+ * ratio to `INCR` and to raw `EVALSHA`, p50/p99 latency, client CPU per decision (process.cpuUsage),
+ * the library's added client CPU (case − raw EVALSHA in the same round), redis-server CPU per decision
+ * and how many script calls (`EVALSHA`/`EVAL`) Redis served per decision, from `INFO commandstats`.
  * Limits are huge, so nothing is refused: the figures are the admitted path.
+ *
+ *   node src/redis.mjs [--rounds 5] [--duration 5] [--warmup 2] [--in-flight 50] [--keys 10000] [--out DIR]
+ *
+ * Writes results/redis-latest.json and results/redis-latest.md.
  */
-import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { rateLimit } from '@breakwater/core';
-import { RedisStore, tokenBucketScript } from '@breakwater/redis';
 import { Redis } from 'ioredis';
-import { RateLimiterRedis } from 'rate-limiter-flexible';
+import { machineBusy } from './machine.mjs';
+import { median, shuffle } from './processes.mjs';
+import { redisCases } from './redis-cases.mjs';
+import { pinProcess, processCpuMicros, startRedis } from './redis-process.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const { values } = parseArgs({
   options: {
-    calls: { type: 'string', default: '50000' },
-    rounds: { type: 'string', default: '3' },
+    rounds: { type: 'string', default: '5' },
+    duration: { type: 'string', default: '5' },
+    warmup: { type: 'string', default: '2' },
     'in-flight': { type: 'string', default: '50' },
+    keys: { type: 'string', default: '10000' },
     out: { type: 'string', default: join(here, '..', 'results') },
+    help: { type: 'boolean', short: 'h' },
   },
 });
-const CALLS = Number(values.calls);
+if (values.help) {
+  console.log('usage: node src/redis.mjs [--rounds 5] [--duration 5] [--warmup 2] [--in-flight 50] [--keys 10000] [--out DIR]');
+  process.exit(0);
+}
 const ROUNDS = Number(values.rounds);
+const DURATION = Number(values.duration);
+const WARMUP = Number(values.warmup);
 const IN_FLIGHT = Number(values['in-flight']);
-const HUGE = 1_000_000_000;
+const KEYS = Number(values.keys);
 
-const port = await new Promise((resolve) => {
-  const server = createServer().listen(0, '127.0.0.1', () => {
-    const { port: free } = server.address();
-    server.close(() => resolve(free));
-  });
-});
-const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-for (let i = 0; i < 200; i++) {
-  if (spawnSync('redis-cli', ['-p', String(port), 'PING']).stdout?.toString().trim() === 'PONG') break;
-  await new Promise((resolve) => setTimeout(resolve, 25));
+const pinnedOk = pinProcess(0);
+const before = { loadavg: loadavg(), busy: await machineBusy() };
+const redis = await startRedis({ cpu: 1 });
+const client = new Redis({ port: redis.port, host: '127.0.0.1', enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true });
+await client.connect();
+const cases = await redisCases(client, KEYS);
+let failures = 0;
+
+async function scriptCalls() {
+  const info = await client.info('commandstats');
+  let calls = 0;
+  for (const m of info.matchAll(/^cmdstat_(evalsha|eval):calls=(\d+)/gm)) calls += Number(m[2]);
+  return calls;
 }
 
-const client = new Redis({ port, host: '127.0.0.1', enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true });
-await client.connect();
-await client.script('LOAD', tokenBucketScript.source);
-const spec = { id: 'bench:tb', algorithm: 'token-bucket', capacity: HUGE, refillRate: HUGE, refillIntervalMs: 1000 };
-const store = new RedisStore({ client, prefix: 'bench', commandTimeout: 1000 });
-const policy = rateLimit({ name: 'bench', store, limits: [{ name: 'tb', key: (k) => k, capacity: HUGE, refillRate: HUGE }] });
-const flexible = new RateLimiterRedis({ storeClient: client, keyPrefix: 'rlflx', points: HUGE, duration: 60 });
-const rawArgs = ['c', '', '1', String(HUGE), String(HUGE), '1000'];
-
-const cases = [
-  { name: 'raw ioredis INCR', run: (i) => client.incr(`incr:{k${i % 100}}`) },
-  { name: 'raw ioredis EVALSHA (same script)', run: (i) => client.evalsha(tokenBucketScript.sha, 1, `raw:bench:tb:{k${i % 100}}`, ...rawArgs) },
-  { name: 'RedisStore.consume', run: (i) => store.consume(spec, `k${i % 100}`, 1, 0) },
-  { name: 'rateLimit + RedisStore acquire', run: (i) => policy.acquire(`k${i % 100}`) },
-  { name: "rate-limiter-flexible RateLimiterRedis.consume", run: (i) => flexible.consume(`k${i % 100}`) },
-];
-
-/** `CALLS` calls with `IN_FLIGHT` in flight; returns decisions per second and latency percentiles (µs). */
-async function measure(run) {
-  const latencies = new Float64Array(CALLS);
-  let next = 0;
+/** Runs `run` for `seconds` with IN_FLIGHT calls in flight; latencies in µs. */
+async function drive({ run, ok }, seconds, record) {
+  const latencies = record ? new Float64Array(Math.ceil(seconds * 400_000)) : undefined;
+  let done = 0;
+  let stop = false;
+  let key = 0;
+  const timer = setTimeout(() => (stop = true), seconds * 1000);
   const started = performance.now();
   await Promise.all(
     Array.from({ length: IN_FLIGHT }, async () => {
-      while (next < CALLS) {
-        const i = next++;
+      while (!stop) {
+        const i = key;
+        key = key + 1 === KEYS ? 0 : key + 1;
         const t = performance.now();
-        await run(i);
-        latencies[i] = performance.now() - t;
+        const result = await run(i);
+        if (ok !== undefined && !ok(result)) failures++;
+        if (latencies !== undefined && done < latencies.length) latencies[done] = (performance.now() - t) * 1000;
+        done++;
       }
     }),
   );
-  const seconds = (performance.now() - started) / 1000;
-  latencies.sort();
-  const at = (q) => latencies[Math.min(CALLS - 1, Math.floor(q * CALLS))] * 1000;
-  return { perSecond: CALLS / seconds, p50: at(0.5), p99: at(0.99) };
+  clearTimeout(timer);
+  return { done, seconds: (performance.now() - started) / 1000, latencies };
 }
 
-const results = new Map(cases.map((c) => [c.name, []]));
-for (const c of cases) await measure(c.run); // warm up
-for (let round = 0; round < ROUNDS; round++) for (const c of cases) results.get(c.name).push(await measure(c.run));
+async function measure(c) {
+  await drive(c, WARMUP, false);
+  const calls0 = await scriptCalls();
+  const redis0 = processCpuMicros(redis.pid);
+  const cpu0 = process.cpuUsage();
+  const { done, seconds, latencies } = await drive(c, DURATION, true);
+  const cpu = process.cpuUsage(cpu0);
+  const redisCpu = processCpuMicros(redis.pid) - redis0;
+  const calls = (await scriptCalls()) - calls0;
+  const sorted = latencies.subarray(0, Math.min(done, latencies.length)).sort();
+  const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  return { perSecond: done / seconds, p50: at(0.5), p99: at(0.99), clientCpu: (cpu.user + cpu.system) / done, redisCpu: redisCpu / done, scriptCallsPerDecision: calls / done };
+}
 
-const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
-const summary = cases.map((c) => {
-  const runs = results.get(c.name);
-  return { name: c.name, perSecond: median(runs.map((r) => r.perSecond)), p50: median(runs.map((r) => r.p50)), p99: median(runs.map((r) => r.p99)) };
-});
-const incr = summary[0].perSecond;
-const evalsha = summary[1];
+
+// ---------- measure ----------
+
+const started = new Date();
+console.error(`Redis benchmark: ${cases.length} cases × ${ROUNDS} rounds, ${WARMUP} s warm-up + ${DURATION} s each, ${IN_FLIGHT} in flight, ${KEYS} keys${pinnedOk ? '' : ' (NOT pinned)'}`);
+const runs = new Map(cases.map((c) => [c.key, []]));
+try {
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const c of shuffle(cases)) {
+      const r = await measure(c);
+      runs.get(c.key).push(r);
+      console.error(`round ${round + 1}/${ROUNDS} ${c.key}: ${Math.round(r.perSecond)}/s, p50 ${Math.round(r.p50)} µs, p99 ${Math.round(r.p99)} µs, client ${r.clientCpu.toFixed(2)} µs/op, redis ${r.redisCpu.toFixed(2)} µs/op`);
+    }
+  }
+} finally {
+  client.disconnect();
+  await redis.stop();
+}
+const after = { loadavg: loadavg() };
+
+// ---------- aggregate ----------
+
+const perRound = (key, f) => runs.get(key).map((r, i) => f(r, runs.get('incr')[i], runs.get('evalsha')[i]));
+const summary = {};
+for (const c of cases) {
+  summary[c.key] = {
+    name: c.name,
+    perSecond: median(perRound(c.key, (r) => r.perSecond)),
+    xIncr: median(perRound(c.key, (r, incr) => r.perSecond / incr.perSecond)),
+    xEvalsha: median(perRound(c.key, (r, _, ev) => r.perSecond / ev.perSecond)),
+    xEvalshaRange: [Math.min(...perRound(c.key, (r, _, ev) => r.perSecond / ev.perSecond)), Math.max(...perRound(c.key, (r, _, ev) => r.perSecond / ev.perSecond))],
+    p50: median(perRound(c.key, (r) => r.p50)),
+    p99: median(perRound(c.key, (r) => r.p99)),
+    p50xEvalsha: median(perRound(c.key, (r, _, ev) => r.p50 / ev.p50)),
+    p99xEvalsha: median(perRound(c.key, (r, _, ev) => r.p99 / ev.p99)),
+    clientCpu: median(perRound(c.key, (r) => r.clientCpu)),
+    addedClientCpu: median(perRound(c.key, (r, _, ev) => r.clientCpu - ev.clientCpu)),
+    redisCpu: median(perRound(c.key, (r) => r.redisCpu)),
+    scriptCallsPerDecision: median(perRound(c.key, (r) => r.scriptCallsPerDecision)),
+  };
+}
+const perRoundVsRlf = (key) => runs.get(key).map((r, i) => r.perSecond / runs.get('rlf')[i].perSecond);
+
+const targets = [];
+for (const key of ['store', 'execute']) {
+  const s = summary[key];
+  const vsRlf = median(perRoundVsRlf(key));
+  targets.push(
+    { what: `${s.name}: script calls per decision`, measured: s.scriptCallsPerDecision.toFixed(3), limit: '= 1', met: Math.abs(s.scriptCallsPerDecision - 1) < 0.001 },
+    { what: `${s.name} ÷ raw EVALSHA, decisions/s`, measured: `${s.xEvalsha.toFixed(3)}×`, limit: '≥ 0.95×', met: s.xEvalsha >= 0.95 },
+    { what: `${s.name}: added client CPU over raw EVALSHA`, measured: `${s.addedClientCpu.toFixed(2)} µs`, limit: '≤ 0.6 µs', met: s.addedClientCpu <= 0.6 },
+    { what: `${s.name} ÷ raw INCR, decisions/s`, measured: `${s.xIncr.toFixed(3)}×`, limit: '≥ 0.80×', met: s.xIncr >= 0.8 },
+    { what: `${s.name} ÷ rate-limiter-flexible, decisions/s`, measured: `${vsRlf.toFixed(3)}×`, limit: '≥ 1.13×', met: vsRlf >= 1.13 },
+    { what: `${s.name}: p50 ÷ raw EVALSHA p50`, measured: `${s.p50xEvalsha.toFixed(3)}×`, limit: '≤ 1.1×', met: s.p50xEvalsha <= 1.1 },
+    { what: `${s.name}: p99 ÷ raw EVALSHA p99`, measured: `${s.p99xEvalsha.toFixed(3)}×`, limit: '≤ 1.25×', met: s.p99xEvalsha <= 1.25 },
+  );
+}
+
+// ---------- report ----------
+
 const lines = [
-  `Redis store, ${CALLS} calls per case, ${IN_FLIGHT} in flight, median of ${ROUNDS} rounds (one process, one local redis-server)`,
+  `Redis, ${IN_FLIGHT} calls in flight from one process, ${KEYS} rotating keys, ${WARMUP} s warm-up + ${DURATION} s per case, ${ROUNDS} interleaved round(s), medians`,
   '',
-  '| case | decisions/s | × INCR | × EVALSHA | p50 µs | p99 µs |',
-  '|---|---|---|---|---|---|',
-  ...summary.map(
+  `${started.toISOString()}; Node ${process.version}; ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}; client on CPU0, redis-server on CPU1${pinnedOk ? '' : ' (pinning unavailable)'}.`,
+  `Load average before ${before.loadavg.map((x) => x.toFixed(2)).join(' ')} (machine ${before.busy === null ? '?' : Math.round(before.busy * 100)} % busy), after ${after.loadavg.map((x) => x.toFixed(2)).join(' ')}.`,
+  '',
+  '| case | decisions/s | × INCR | × EVALSHA (min..max) | p50 / p99 µs | client CPU µs/op | added over EVALSHA µs/op | redis CPU µs/op | script calls per decision |',
+  '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ...Object.values(summary).map(
     (s) =>
-      `| ${s.name} | ${Math.round(s.perSecond)} | ${(s.perSecond / incr).toFixed(2)} | ${(s.perSecond / evalsha.perSecond).toFixed(2)} | ${Math.round(s.p50)} | ${Math.round(s.p99)} |`,
+      `| ${s.name} | ${Math.round(s.perSecond)} | ${s.xIncr.toFixed(3)} | ${s.xEvalsha.toFixed(3)} (${s.xEvalshaRange[0].toFixed(2)}..${s.xEvalshaRange[1].toFixed(2)}) | ${Math.round(s.p50)} / ${Math.round(s.p99)} | ${s.clientCpu.toFixed(2)} | ${s.addedClientCpu >= 0 ? '+' : ''}${s.addedClientCpu.toFixed(2)} | ${s.redisCpu.toFixed(2)} | ${s.scriptCallsPerDecision.toFixed(3)} |`,
   ),
+  '',
+  '| target | measured | limit | met |',
+  '|---|---:|---:|---|',
+  ...targets.map((t) => `| ${t.what} | ${t.measured} | ${t.limit} | ${t.met ? 'yes' : '**no**'} |`),
 ];
-console.log(lines.join('\n'));
+const busy = [...runs.values()].flat().map((r) => (r.clientCpu * r.perSecond) / 1e6);
+const starved = busy.filter((b) => b < 0.9).length;
+if (starved > 0) {
+  lines.push('', `**In ${starved} of ${busy.length} measurements the client used under 90 % of its core** (least ${Math.round(Math.min(...busy) * 100)} %): other processes shared the machine, so throughput ratios are unreliable; client CPU per decision is the steadier figure.`);
+}
+const markdown = lines.join('\n');
+console.log(markdown);
 mkdirSync(values.out, { recursive: true });
-writeFileSync(join(values.out, 'redis.json'), JSON.stringify({ calls: CALLS, inFlight: IN_FLIGHT, rounds: ROUNDS, summary }, null, 2));
-writeFileSync(join(values.out, 'redis.md'), `${lines.join('\n')}\n`);
-
-client.disconnect();
-redis.kill('SIGKILL');
+const meta = { started: started.toISOString(), node: process.version, rounds: ROUNDS, duration: DURATION, warmup: WARMUP, inFlight: IN_FLIGHT, keys: KEYS, pinned: pinnedOk, before, after };
+writeFileSync(join(values.out, 'redis-latest.json'), `${JSON.stringify({ meta, summary, targets, runs: Object.fromEntries(runs) }, null, 2)}\n`);
+writeFileSync(join(values.out, 'redis-latest.md'), `${markdown}\n`);
+if (failures > 0) {
+  console.error(`${failures} decisions were refusals: the figures above are not the admitted path`);
+  process.exitCode = 1;
+}

@@ -4,7 +4,12 @@
  * limit id are percent-encoded so that they never become the hash tag.
  */
 export function stateKey(prefix: string, id: string, key: string): string {
-  return `${prefix}:${escapeBraces(id)}:{${key}}`;
+  return `${keyHead(prefix, id)}${key}}`;
+}
+
+/** What every state key of limit `id` starts with: `<prefix>:<id>:{`. */
+export function keyHead(prefix: string, id: string): string {
+  return `${prefix}:${escapeBraces(id)}:{`;
 }
 
 /** Percent-encodes `%`, `{` and `}`. */

@@ -2,11 +2,20 @@ import type { BreakerBinding, BreakerStateHandle, BreakerStateStore, Decision, L
 import { BlockedCache } from './blocked-cache.js';
 import { SharedBreakerState } from './breaker/shared-breaker-state.js';
 import { BreakerSubscriber } from './breaker/subscriber.js';
-import { stateKey } from './keys.js';
+import { keyHead, stateKey } from './keys.js';
 import { isCluster, offlineQueueWarning, type RedisClient } from './redis-client.js';
 import { resolveRedisStoreOptions, type RedisStoreOptions, type ResolvedRedisStoreOptions } from './redis-store-options.js';
-import { ScriptRunner } from './script-runner.js';
-import { algorithmTags, batchScript, scriptOf, specParams } from './scripts/scripts.js';
+import { type Decoder, type Reply, ScriptRunner } from './script-runner.js';
+import { algorithmTags, batchScript, type LuaScript, scriptOf, specParams } from './scripts/scripts.js';
+
+/** What a single-key decision needs of its spec, encoded once per spec object. */
+interface EncodedSpec {
+  readonly script: LuaScript;
+  /** `<prefix>:<escaped spec id>:{`: the state key is this, the client key and `}`. */
+  readonly head: string;
+  /** The spec's three numbers as script arguments. */
+  readonly params: readonly [string, string, string];
+}
 
 /**
  * A {@link Store} in Redis, shared by every instance of an app: each decision is one Lua script run
@@ -38,6 +47,14 @@ export class RedisStore implements Store, BreakerStateStore {
   readonly #cluster: boolean;
   #subscriber: BreakerSubscriber | undefined;
   readonly #breakers = new Set<SharedBreakerState>();
+  /** Per spec object: its script, key head and arguments (specs are built once per policy and reused). */
+  readonly #encoded = new WeakMap<LimitSpec, EncodedSpec>();
+  /** A consume's reply to a decision; a refusal is remembered in the blocked-key cache. */
+  readonly #decided: Decoder<Decision> = (reply, call) => {
+    const decision = toDecision(reply, 0);
+    if (!decision.allowed) this.#blocked.remember(call.key, call.cost, call.at, decision);
+    return decision;
+  };
 
   constructor(options: RedisStoreOptions) {
     this.options = resolveRedisStoreOptions(options);
@@ -55,17 +72,18 @@ export class RedisStore implements Store, BreakerStateStore {
   }
 
   consume(spec: LimitSpec, key: string, cost: number, now: number): Decision | Promise<Decision> {
-    const id = stateKey(this.options.prefix, spec.id, key);
-    const local = this.#localNow(now);
-    const cached = this.#blocked.get(id, cost, local);
-    if (cached !== undefined) return cached;
-    const [a, b, c] = specParams(spec);
-    const args = ['c', this.#nowArg(now), String(cost), String(a), String(b), String(c)];
-    return this.#runner.run(scriptOf[spec.algorithm], [id], args).then((reply) => {
-      const decision = toDecision(reply, 0);
-      if (!decision.allowed) this.#blocked.remember(id, cost, local, decision);
-      return decision;
-    });
+    const encoded = this.#encode(spec);
+    const id = `${encoded.head}${key}}`;
+    // One clock read serves the command deadline and the blocked-key cache.
+    const timersNow = this.options.timers.now();
+    const local = this.#clientClock ? Math.floor(now) : timersNow;
+    if (this.#blocked.size !== 0) {
+      const cached = this.#blocked.get(id, cost, local);
+      if (cached !== undefined) return cached;
+    }
+    const { script, params } = encoded;
+    const args = [script.sha, '1', id, 'c', this.#clientClock ? String(local) : '', cost === 1 ? '1' : String(cost), params[0], params[1], params[2]];
+    return this.#runner.run(script, args, timersNow, this.#decided, id, cost, local);
   }
 
   consumeAll(specs: readonly LimitSpec[], keys: readonly string[], cost: number, now: number): Promise<readonly Decision[]> {
@@ -74,13 +92,14 @@ export class RedisStore implements Store, BreakerStateStore {
     const args = [this.#nowArg(now), String(cost)];
     for (const spec of specs) args.push(algorithmTags[spec.algorithm], ...specParams(spec).map(String));
     const ids = specs.map((spec, i) => stateKey(this.options.prefix, spec.id, keys[i] as string));
-    return this.#runner.run(batchScript, ids, args).then((reply) => specs.map((_, i) => toDecision(reply, 5 * i)));
+    const decode = (reply: Reply) => specs.map((_, i) => toDecision(reply, 5 * i));
+    return this.#runner.run(batchScript, ScriptRunner.argsOf(batchScript, ids, args), this.options.timers.now(), decode);
   }
 
   async peek(spec: LimitSpec, key: string, now: number): Promise<Decision> {
-    const [a, b, c] = specParams(spec);
-    const args = ['p', this.#nowArg(now), '1', String(a), String(b), String(c)];
-    return toDecision(await this.#runner.run(scriptOf[spec.algorithm], [stateKey(this.options.prefix, spec.id, key)], args), 0);
+    const { script, params } = this.#encode(spec);
+    const args = ScriptRunner.argsOf(script, [stateKey(this.options.prefix, spec.id, key)], ['p', this.#nowArg(now), '1', ...params]);
+    return this.#runner.run(script, args, this.options.timers.now(), firstDecision);
   }
 
   async reset(spec: LimitSpec, key: string): Promise<void> {
@@ -151,16 +170,26 @@ export class RedisStore implements Store, BreakerStateStore {
     return decisions;
   }
 
+  #encode(spec: LimitSpec): EncodedSpec {
+    let encoded = this.#encoded.get(spec);
+    if (encoded === undefined) {
+      const [a, b, c] = specParams(spec);
+      encoded = { script: scriptOf[spec.algorithm], head: keyHead(this.options.prefix, spec.id), params: [String(a), String(b), String(c)] };
+      this.#encoded.set(spec, encoded);
+    }
+    return encoded;
+  }
+
   #nowArg(now: number): string {
     return this.#clientClock ? String(Math.floor(now)) : '';
   }
-
-  #localNow(now: number): number {
-    return this.#clientClock ? Math.floor(now) : this.options.timers.now();
-  }
 }
 
-function toDecision(reply: readonly (number | string)[], at: number): Decision {
+function firstDecision(reply: Reply): Decision {
+  return toDecision(reply, 0);
+}
+
+function toDecision(reply: Reply, at: number): Decision {
   return {
     allowed: Number(reply[at]) === 1,
     limit: Number(reply[at + 1]),

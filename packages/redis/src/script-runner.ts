@@ -1,34 +1,41 @@
 import { type Clock, StoreUnavailableError, type TimerHandle } from '@breakwater/core';
+import type { Command } from 'ioredis';
 import type { RedisClient } from './redis-client.js';
+import { type CallOwner, type Decoder, ScriptCall } from './script-call.js';
 import type { LuaScript } from './scripts/scripts.js';
 
-type Reply = (number | string)[];
-
-interface Pending {
-  readonly deadline: number;
-  done: boolean;
-  readonly reject: (error: StoreUnavailableError) => void;
-}
-type Evaluator = (sha: string, numKeys: number, ...args: string[]) => Promise<unknown>;
+export type { Decoder, Reply } from './script-call.js';
 
 /**
- * Runs scripts by `EVALSHA`, sending the source once (`EVAL`, which also caches it) when Redis answers
- * `NOSCRIPT` (after `SCRIPT FLUSH`, a restart or a failover). Each call has a deadline of
- * `commandTimeoutMs`; past it the call rejects with {@link StoreUnavailableError} (the command's late
- * reply is dropped). While the connection is not ready, calls fail at once without queueing.
+ * Runs scripts by `EVALSHA` (and once by `EVAL` after `NOSCRIPT`, see {@link ScriptCall}). Each call
+ * has a deadline of `commandTimeoutMs`; past it the call rejects with {@link StoreUnavailableError}
+ * (the command's late reply is dropped). While the connection is not ready, calls fail at once
+ * without queueing.
+ *
+ * A call is one ioredis command, built here and handed to the client's `sendCommand` (what ioredis's
+ * own `evalsha()` does, minus its argument juggling), whose own promise resolves to the decoded
+ * reply: no wrapper promise, no closure per call. The deadline rejects that promise as ioredis's
+ * `commandTimeout` would, but from one timer shared by all calls instead of one per command. Script
+ * calls therefore bypass ioredis auto-pipelining, which made them slower (docs/benchmarks.md).
  */
-export class ScriptRunner {
+export class ScriptRunner implements CallOwner {
   readonly #client: RedisClient;
   readonly #clock: Clock;
   readonly #timeoutMs: number;
-  readonly #evalsha: Evaluator;
-  readonly #eval: Evaluator;
+  readonly #options: ConstructorParameters<typeof Command>[2];
   /** Calls waiting for a reply, bounded so that a frozen server cannot make the process queue without end. */
   #inFlight = 0;
   readonly #maxInFlight: number;
-  /** Calls by deadline (oldest first) from `#head` on; settled ones are skipped when the timer fires. */
-  readonly #deadlines: Pending[] = [];
+  /**
+   * Calls by deadline (oldest first) from `#head` on. A call's slot is cleared as soon as it settles,
+   * so that a decision's objects die young (kept until the timer, they were promoted to the old
+   * generation: several thousand instructions of garbage collection per decision).
+   */
+  readonly #calls: (ScriptCall<unknown> | undefined)[] = [];
+  readonly #deadlines: number[] = [];
   #head = 0;
+  /** How many slots have been dropped from the front of `#calls`: a call's slot is `seq - #base`. */
+  #base = 0;
   #timer: TimerHandle | undefined;
 
   constructor(client: RedisClient, clock: Clock, commandTimeoutMs: number, maxInFlight: number) {
@@ -36,40 +43,45 @@ export class ScriptRunner {
     this.#clock = clock;
     this.#timeoutMs = commandTimeoutMs;
     this.#maxInFlight = maxInFlight;
-    const untyped = client as unknown as { evalsha: Evaluator; eval: Evaluator };
-    this.#evalsha = untyped.evalsha.bind(client);
-    this.#eval = untyped.eval.bind(client);
+    // What ioredis's own command methods pass: string replies and the client's key prefix, if any.
+    const keyPrefix = (client.options as { keyPrefix?: string }).keyPrefix;
+    this.#options = Object.freeze(keyPrefix === undefined ? { replyEncoding: 'utf8' } : { replyEncoding: 'utf8', keyPrefix });
   }
 
-  /** Runs `script` with `keys` and `args`; resolves to its reply, or rejects with {@link StoreUnavailableError}. */
-  run(script: LuaScript, keys: readonly string[], args: readonly string[]): Promise<Reply> {
+  /**
+   * Runs `script` with `args`, the `EVALSHA` argument list (`script.sha`, the key count, the keys, the
+   * arguments, all strings), and resolves to `decode(reply, call)`, where the call carries `key`,
+   * `cost` and `at` for the decoder; rejects with {@link StoreUnavailableError}. `now` is the clock's
+   * current time (the caller has read it already), from which the deadline runs.
+   */
+  run<T>(script: LuaScript, args: string[], now: number, decode: Decoder<T>, key = '', cost = 0, at = 0): Promise<T> {
     const status = this.#client.status;
     if (status !== 'ready') return Promise.reject(new StoreUnavailableError(`redis connection is ${status}`));
     if (this.#inFlight >= this.#maxInFlight) return Promise.reject(new StoreUnavailableError(`${this.#inFlight} redis calls already waiting`));
     this.#inFlight++;
-    return new Promise<Reply>((resolve, reject) => {
-      const call: Pending = { deadline: this.#clock.now() + this.#timeoutMs, done: false, reject };
-      this.#deadlines.push(call);
-      if (this.#timer === undefined) this.#arm(this.#timeoutMs);
-      const settle = (reply: Reply): void => {
-        this.#inFlight--;
-        if (call.done) return;
-        call.done = true;
-        resolve(reply);
-      };
-      const fail = (error: unknown): void => {
-        this.#inFlight--;
-        if (call.done) return;
-        call.done = true;
-        reject(error instanceof StoreUnavailableError ? error : new StoreUnavailableError(messageOf(error), { cause: error }));
-      };
-      const argv = keys.length === 1 ? [keys[0] as string, ...args] : [...keys, ...args];
-      (this.#evalsha(script.sha, keys.length, ...argv) as Promise<Reply>).then(settle, (error: unknown) => {
-        // NOSCRIPT (after SCRIPT FLUSH, a restart, a failover): send the source once; EVAL caches it.
-        if (messageOf(error).startsWith('NOSCRIPT')) (this.#eval(script.source, keys.length, ...argv) as Promise<Reply>).then(settle, fail);
-        else fail(error);
-      });
-    });
+    const call = new ScriptCall<T>(this, script, args, this.#options, decode, key, cost, at, this.#base + this.#calls.length);
+    this.#calls.push(call as ScriptCall<unknown>);
+    this.#deadlines.push(now + this.#timeoutMs);
+    if (this.#timer === undefined) this.#arm(this.#timeoutMs);
+    this.send(call);
+    return call.promise as Promise<T>;
+  }
+
+  /** `args` for {@link run}: the script's SHA, the key count, the keys, then `rest`. */
+  static argsOf(script: LuaScript, keys: readonly string[], rest: readonly string[]): string[] {
+    return [script.sha, String(keys.length), ...keys, ...rest];
+  }
+
+  /** @internal */
+  settled(call: ScriptCall<unknown>): void {
+    this.#inFlight--;
+    const slot = call.seq - this.#base;
+    if (slot >= this.#head && slot < this.#calls.length) this.#calls[slot] = undefined;
+  }
+
+  /** @internal */
+  send(command: Command): void {
+    void this.#client.sendCommand(command);
   }
 
   /**
@@ -83,46 +95,45 @@ export class ScriptRunner {
   #expire(): void {
     this.#timer = undefined;
     const now = this.#clock.now();
-    const queue = this.#deadlines;
+    const calls = this.#calls;
+    const deadlines = this.#deadlines;
     let head = this.#head;
-    let expired: Pending[] | undefined;
-    while (head < queue.length) {
-      const call = queue[head] as Pending;
-      if (!call.done) {
-        if (call.deadline > now) break;
+    let expired: ScriptCall<unknown>[] | undefined;
+    while (head < calls.length) {
+      const call = calls[head];
+      if (call !== undefined) {
+        if ((deadlines[head] as number) > now) break;
         (expired ??= []).push(call);
+        calls[head] = undefined;
       }
       head++;
     }
-    if (expired !== undefined) this.#rejectAfterPendingReplies(expired);
-    if (head === queue.length) {
-      queue.length = 0;
+    if (expired !== undefined) this.#failAfterPendingReplies(expired);
+    if (head === calls.length) {
+      this.#base += head;
+      calls.length = 0;
+      deadlines.length = 0;
       head = 0;
-    } else if (head > 1024 && head * 2 > queue.length) {
-      queue.splice(0, head);
+    } else if (head > 1024 && head * 2 > calls.length) {
+      this.#base += head;
+      calls.splice(0, head);
+      deadlines.splice(0, head);
       head = 0;
     }
     this.#head = head;
-    if (head < queue.length) this.#arm(Math.max(1, (queue[head] as Pending).deadline - now));
+    if (head < calls.length) this.#arm(Math.max(1, (deadlines[head] as number) - now));
   }
 
   /**
    * Timers run before I/O in each turn of the event loop, so when the loop was blocked (a CPU-bound
    * handler, a starved machine) a deadline can fire while the reply already sits in the socket. One
    * turn of grace lets the poll phase deliver such replies first; only calls still unanswered then
-   * are failed. This adds about 1 ms to a real timeout and no cost to a call that is answered.
+   * fail (`fail()` ignores a call that settled meanwhile). This adds about 1 ms to a real timeout
+   * and nothing to a call that is answered.
    */
-  #rejectAfterPendingReplies(expired: readonly Pending[]): void {
+  #failAfterPendingReplies(expired: readonly ScriptCall<unknown>[]): void {
     this.#clock.setTimeout(() => {
-      for (const call of expired) {
-        if (call.done) continue;
-        call.done = true;
-        call.reject(new StoreUnavailableError(`redis did not answer within ${this.#timeoutMs} ms`));
-      }
+      for (const call of expired) call.fail(new StoreUnavailableError(`redis did not answer within ${this.#timeoutMs} ms`));
     }, 0);
   }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

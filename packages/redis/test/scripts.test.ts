@@ -1,3 +1,4 @@
+import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { allScripts, RedisStore } from '../src/index.js';
 import { useRedis } from './support/redis-fixture.js';
@@ -9,12 +10,12 @@ const bucket = { id: 'api:per-client', algorithm: 'token-bucket', capacity: 3, r
 describe('the Lua scripts', () => {
   it('have pinned SHA1s (a change to a script must be deliberate: update docs/redis.md too)', () => {
     expect(Object.fromEntries(allScripts.map((script) => [script.name, script.sha]))).toEqual({
-      'token-bucket': '11c9f4d100551d1ada6a6e1dbc87392513569432',
-      gcra: 'b1cc3fc16c77ab387699574495e020381c76ecee',
-      'sliding-window': '39f917bc9f578a9ca89c484ec17a5a07daaef4d3',
-      'fixed-window': 'e25da02da27ba6df519b43102638ff3cf9335033',
-      'calendar-window': '814f4a8216b62af799a8594eeee0ce9627db67d3',
-      batch: '83e609dab08a8faa584e476a9b0632ba74c6cce9',
+      'token-bucket': 'f1cd86d9f0440c51a3307043a907547830bc1c7e',
+      gcra: 'd35480df7b1bbfc7252b4c50c95f7738eff7896f',
+      'sliding-window': 'aab6a3d3c14f792d9cf9342066940141aef70dea',
+      'fixed-window': 'e52b46840189af4f38101645660c5dab90c0623a',
+      'calendar-window': '8ba09412143d820a3dd4510c672969b8530d17c7',
+      batch: '233cffc84f64e422f5819058e6e233d90a165386',
     });
   });
 
@@ -55,6 +56,34 @@ describe('keys', () => {
     expect((await store.peek(window, 'k', 1000)).remaining).toBe(5); // stale by the caller's clock all the same
   });
 
+  it('hold the tag and state packed; a value of another algorithm or in any other form reads as fresh', async () => {
+    const store = new RedisStore({ client: redis.client, prefix: 'packed', clock: 'client', commandTimeout: 2000 });
+    await store.consume(bucket, 'k', 1, 1000);
+    const packed = await redis.client.getBuffer('packed:api:per-client:{k}');
+    // length byte, tag, then missing = 1 token (1000 ms worth), last refill 1000, 0, expiresAt 2000: doubles
+    expect(packed?.length).toBe(35);
+    expect(packed?.subarray(0, 3).toString('latin1')).toBe('\u0002tb');
+    expect([0, 1, 2, 3].map((i) => packed?.readDoubleLE(3 + 8 * i))).toEqual([1000, 1000, 0, 2000]);
+    for (const other of ['tb 2000 1000 0 999999999', 'garbage', '', Buffer.concat([Buffer.from('\u0002gc'), Buffer.alloc(32, 1)])]) {
+      await redis.client.set('packed:api:per-client:{k}', other, 'PX', 60_000);
+      expect(await store.consume(bucket, 'k', 1, 1000)).toMatchObject({ allowed: true, remaining: 2 });
+    }
+  });
+
+  it("carry the client's keyPrefix, once, also when NOSCRIPT makes the store send the source", async () => {
+    const prefixed = new Redis({ port: redis.server.port, host: '127.0.0.1', keyPrefix: 'kp:', enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true });
+    await prefixed.connect();
+    try {
+      const store = new RedisStore({ client: prefixed, prefix: 'pre', clock: 'client', commandTimeout: 2000 });
+      expect(await store.consume(bucket, 'k', 1, 1000)).toMatchObject({ allowed: true, remaining: 2 });
+      await redis.client.script('FLUSH');
+      expect(await store.consume(bucket, 'k', 1, 1000)).toMatchObject({ allowed: true, remaining: 1 });
+      expect((await redis.client.keys('*pre:*')).sort()).toEqual(['kp:pre:api:per-client:{k}']);
+    } finally {
+      prefixed.disconnect();
+    }
+  });
+
   it('reset() deletes the key and forgets a cached refusal', async () => {
     const store = new RedisStore({ client: redis.client, prefix: 'reset', clock: 'client', commandTimeout: 2000 });
     for (let i = 0; i < 3; i++) await store.consume(bucket, 'k', 1, 1000);
@@ -76,6 +105,17 @@ describe('the blocked-key cache', () => {
     expect(cached).not.toBeInstanceOf(Promise);
     expect(cached).toEqual({ ...refused, retryAfterMs: 600 });
     expect(await store.consume(bucket, 'k', 1, 6000)).toMatchObject({ allowed: true });
+  });
+});
+
+describe('calls in flight', () => {
+  it('are bounded by maxInFlight, and a settled call frees its place at once', async () => {
+    const store = new RedisStore({ client: redis.client, prefix: 'in-flight', clock: 'client', commandTimeout: 2000, maxInFlight: 2 });
+    for (let i = 0; i < 5; i++) expect((await store.consume(bucket, `k${i}`, 1, 1000)).allowed).toBe(true);
+    const results = await Promise.allSettled([0, 1, 2].map((i) => store.consume(bucket, `c${i}`, 1, 1000)));
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected']);
+    expect((results[2] as PromiseRejectedResult).reason).toMatchObject({ code: 'ERR_STORE_UNAVAILABLE' });
+    expect((await store.consume(bucket, 'after', 1, 1000)).allowed).toBe(true);
   });
 });
 

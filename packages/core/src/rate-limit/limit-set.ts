@@ -40,14 +40,22 @@ export class LimitSet<TInput> {
 
   /** Charges `cost` under every limit as one store step. */
   consume(store: Store, keys: readonly string[], cost: number, now: number): Judgement | Promise<Judgement> {
+    return this.consumeThen(store, keys, cost, now, identity);
+  }
+
+  /**
+   * {@link consume}, handing the judgement to `next`: with an asynchronous store, in the same `then`
+   * that builds it (one promise fewer per decision than chaining on `consume`).
+   */
+  consumeThen<T>(store: Store, keys: readonly string[], cost: number, now: number, next: (judgement: Judgement) => T): T | Promise<Awaited<T>> {
     if (this.specs.length === 1) {
       const decision = store.consume(this.specs[0] as LimitSpec, keys[0] as string, cost, now);
-      if (decision instanceof Promise) return decision.then((resolved) => new Judgement(keys, [resolved]));
-      return new Judgement(keys, [decision]);
+      if (decision instanceof Promise) return decision.then((resolved) => next(new Judgement(keys, [resolved])) as Awaited<T>);
+      return next(new Judgement(keys, [decision]));
     }
     const decisions = store.consumeAll(this.specs, keys, cost, now);
-    if (decisions instanceof Promise) return decisions.then((resolved) => new Judgement(keys, resolved));
-    return new Judgement(keys, decisions);
+    if (decisions instanceof Promise) return decisions.then((resolved) => next(new Judgement(keys, resolved)) as Awaited<T>);
+    return next(new Judgement(keys, decisions));
   }
 
   /** The judgement's most restrictive decision, named. */
@@ -61,6 +69,8 @@ export class LimitSet<TInput> {
     return judgement.decisions.map((decision: Decision, i) => toRateLimitDecision(this.#policy, this.names[i] as string, judgement.keys[i] as string, decision));
   }
 }
+
+const identity = <T>(value: T): T => value;
 
 function toSpec(id: string, limit: ResolvedLimit): LimitSpec {
   switch (limit.algorithm) {

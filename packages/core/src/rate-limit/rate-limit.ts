@@ -8,6 +8,7 @@ import { MemoryStore } from '../store/memory-store.js';
 import { guardedStore } from '../store/guarded-store.js';
 import type { StoreFailure } from '../store/outage-guard.js';
 import type { Store } from '../store/store.js';
+import type { Decision } from '../store/decision.js';
 import { Judgement } from './decision.js';
 import type { RateLimitDelayed, RateLimitEventMap, RateLimitExceeded, RateLimitRejected } from './events.js';
 import { LimitSet } from './limit-set.js';
@@ -18,7 +19,7 @@ import { createRateLimitedError } from './rejection.js';
 import { checkedCost, runAdmitted } from './run-admitted.js';
 import { InputScreen } from './screen.js';
 import { RateLimitCounts, type RateLimitSnapshot } from './snapshot.js';
-import { admitted, allowListed, refused, type RateLimitAdmission, toAdmission, type Verdict } from './verdict.js';
+import { admitted, allowListed, refused, type RateLimitAdmission, thenVerdict, toAdmission, type Verdict } from './verdict.js';
 import { lineId, WaitQueue, type WaitOutcome } from './wait-queue.js';
 
 /**
@@ -69,9 +70,7 @@ export class RateLimit<TInput = unknown> implements ObservablePolicy<RateLimitSn
   acquire(input?: TInput, options?: RateLimitAcquireOptions): RateLimitAdmission | Promise<RateLimitAdmission> {
     const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(signal.reason);
-    const verdict = this.#decide(input as TInput, this.#costOf(input as TInput, options?.cost), signal);
-    if (verdict instanceof Promise) return verdict.then((resolved) => this.#admission(resolved));
-    return this.#admission(verdict);
+    return this.#decide(input as TInput, this.#costOf(input as TInput, options?.cost), signal, this.#admission);
   }
 
   /** Runs `fn` if every limit admits the call; rejects with `RateLimitedError` otherwise. */
@@ -82,7 +81,7 @@ export class RateLimit<TInput = unknown> implements ObservablePolicy<RateLimitSn
       const input = options?.input as TInput;
       const cost = this.#costOf(input, options?.cost);
       const single = this.#single;
-      if (single === undefined || (this.#queue !== undefined && this.#queue.depth > 0)) return this.#run(this.#decide(input, cost, signal), fn, signal);
+      if (single === undefined || (this.#queue !== undefined && this.#queue.depth > 0)) return this.#run(this.#decide(input, cost, signal, identity), fn, signal);
       // The hot path: one store call; with the memory store, nothing is allocated for an admitted call.
       const key = this.#limits.keyOf(0, input);
       const now = this.#clock.now();
@@ -91,8 +90,8 @@ export class RateLimit<TInput = unknown> implements ObservablePolicy<RateLimitSn
         return runAdmitted(fn, signal);
       }
       const decision = this.#store.consume(single, key, cost, now);
-      if (decision instanceof Promise) return this.#run(decision.then((d) => this.#judge(new Judgement([key], [d]), cost, signal)), fn, signal);
-      return this.#run(this.#judge(new Judgement([key], [decision]), cost, signal), fn, signal);
+      if (decision instanceof Promise) return decision.then((d) => this.#runDecided(d, key, cost, fn, signal));
+      return this.#runDecided(decision, key, cost, fn, signal);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -144,19 +143,27 @@ export class RateLimit<TInput = unknown> implements ObservablePolicy<RateLimitSn
     return typeof cost === 'number' ? cost : checkedCost('rateLimit', this.name, cost(input));
   }
 
-  #decide(input: TInput, cost: number, signal: AbortSignal | undefined): Verdict | Promise<Verdict> {
+  /** Decides a call and hands the verdict to `then` (in the store's own `then` when the store is asynchronous). */
+  #decide<T>(input: TInput, cost: number, signal: AbortSignal | undefined, then: (verdict: Verdict) => T): T | Promise<T> {
     const keys = this.#limits.keysFor(input);
     const listing = this.#screen?.check(input, keys);
-    if (listing === 'deny') return this.#refuse('denied', 0, undefined);
+    if (listing === 'deny') return then(this.#refuse('denied', 0, undefined));
     if (listing === 'allow') {
       this.#counts.allowed++;
-      return allowListed;
+      return then(allowListed);
     }
     const lineWaitMs = this.#queue?.lineWaitMs(lineId(keys));
-    if (lineWaitMs !== undefined) return this.#wait(keys, cost, signal, lineWaitMs, undefined);
-    const judgement = this.#consume(keys, cost);
-    if (judgement instanceof Promise) return judgement.then((resolved) => this.#judge(resolved, cost, signal));
-    return this.#judge(judgement, cost, signal);
+    if (lineWaitMs !== undefined) return thenVerdict(this.#wait(keys, cost, signal, lineWaitMs, undefined), then);
+    return this.#limits.consumeThen(this.#store, keys, cost, this.#clock.now(), (judgement) => thenVerdict(this.#judge(judgement, cost, signal), then)) as T | Promise<T>;
+  }
+
+  /** `execute` after its single store decision: runs `fn` when admitted (the common case: no judgement built). */
+  #runDecided<T>(decision: Decision, key: string, cost: number, fn: Executable<T>, signal: AbortSignal | undefined): Promise<T> {
+    if (decision.allowed) {
+      this.#counts.allowed++;
+      return runAdmitted(fn, signal);
+    }
+    return this.#run(this.#judge(new Judgement([key], [decision]), cost, signal), fn, signal);
   }
 
   #consume(keys: readonly string[], cost: number): Judgement | Promise<Judgement> {
@@ -208,9 +215,7 @@ export class RateLimit<TInput = unknown> implements ObservablePolicy<RateLimitSn
     return refused(reason, retryAfterMs, judgement);
   }
 
-  #admission(verdict: Verdict): RateLimitAdmission {
-    return toAdmission(this.name, this.#limits, verdict);
-  }
+  readonly #admission = (verdict: Verdict): RateLimitAdmission => toAdmission(this.name, this.#limits, verdict);
 
   #run<T>(verdict: Verdict | Promise<Verdict>, fn: Executable<T>, signal: AbortSignal | undefined): Promise<T> {
     if (verdict instanceof Promise) return verdict.then((resolved) => this.#run(resolved, fn, signal));
@@ -219,6 +224,8 @@ export class RateLimit<TInput = unknown> implements ObservablePolicy<RateLimitSn
     return Promise.reject(createRateLimitedError(this.name, verdict.reason, verdict.retryAfterMs, decision));
   }
 }
+
+const identity = (verdict: Verdict): Verdict => verdict;
 
 /**
  * Builds a {@link RateLimit}. Options are validated once, here: a bad option throws `ConfigError`

@@ -15,6 +15,11 @@ export type Verdict =
 /** The verdict of an allow-listed input: admitted without asking any limit. */
 export const allowListed: Verdict = Object.freeze({ admitted: true, judgement: undefined, shadowed: false });
 
+/** `then(verdict)`, now or once the verdict is known. */
+export function thenVerdict<T>(verdict: Verdict | Promise<Verdict>, then: (verdict: Verdict) => T): T | Promise<T> {
+  return verdict instanceof Promise ? verdict.then(then) : then(verdict);
+}
+
 export function admitted(judgement: Judgement, shadowed = false): Verdict {
   return { admitted: true, judgement, shadowed };
 }

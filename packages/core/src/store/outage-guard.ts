@@ -46,12 +46,16 @@ export class OutageGuard implements Store {
     this.#report = report;
   }
 
+  /** The hot path: no closure unless the store answers with a promise (then one, for its failure). */
   consume(spec: LimitSpec, key: string, cost: number, now: number): Decision | Promise<Decision> {
-    return this.#guard(
-      () => this.#inner.consume(spec, key, cost, now),
-      () => openDecision(spec, now),
-      (local) => local.consume(spec, key, cost, now),
-    );
+    let result: Decision | Promise<Decision>;
+    try {
+      result = this.#inner.consume(spec, key, cost, now);
+    } catch (error) {
+      return this.#consumeFailed(error, spec, key, cost, now);
+    }
+    if (result instanceof Promise) return result.catch((error: unknown) => this.#consumeFailed(error, spec, key, cost, now));
+    return result;
   }
 
   consumeAll(specs: readonly LimitSpec[], keys: readonly string[], cost: number, now: number): readonly Decision[] | Promise<readonly Decision[]> {
@@ -89,6 +93,14 @@ export class OutageGuard implements Store {
     }
     if (result instanceof Promise) return result.catch((error: unknown) => this.#fail(error, open, local));
     return result;
+  }
+
+  #consumeFailed(error: unknown, spec: LimitSpec, key: string, cost: number, now: number): Decision | Promise<Decision> {
+    return this.#fail(
+      error,
+      () => openDecision(spec, now),
+      (local) => local.consume(spec, key, cost, now),
+    );
   }
 
   /** A rejected promise in `failClosed` mode (even for a synchronous throw: callers never see a throw). */

@@ -1,8 +1,11 @@
 import type { Clock } from '@breakwater/core';
-import type { ScriptRunner } from '../script-runner.js';
+import { type Reply, ScriptRunner } from '../script-runner.js';
 import type { LuaScript } from '../scripts/scripts.js';
 import type { SpecArgs } from './spec-args.js';
 import { parseReply, type ScriptResult } from './summary.js';
+
+/** Breaker replies are parsed once the call has settled (state changes are rare; no decoder needed). */
+const asReply = (reply: Reply): Reply => reply;
 
 /**
  * Runs one breaker's scripts: its keys, the clock argument and the spec's arguments added to each
@@ -37,7 +40,8 @@ export class BreakerScripts {
       this.#waiters = [];
       for (const resolve of waiters) resolve();
     };
-    const call = this.#runner.run(script, this.#keys, [now, this.#args.numbers, this.#args.shapes, ...extra]);
+    const args = ScriptRunner.argsOf(script, this.#keys, [now, this.#args.numbers, this.#args.shapes, ...extra]);
+    const call = this.#runner.run(script, args, sentAt, asReply);
     call.then(done, done);
     return call.then((reply) => ({ ...parseReply(reply), sentAt }));
   }

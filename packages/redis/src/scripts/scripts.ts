@@ -45,8 +45,8 @@ function singleKeyScript(name: string, tag: string, kernelLua: string): LuaScrip
   return script(
     name,
     `${preludeLua}${kernelLua}
-local key, now, cost = KEYS[1], clock(ARGV[2]), tonumber(ARGV[3])
-local p = {tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])}
+local key, now, cost = KEYS[1], clock(ARGV[2]), ARGV[3] + 0
+local p = {ARGV[4] + 0, ARGV[5] + 0, ARGV[6] + 0}
 local s0, s1, s2 = load(key, '${tag}', now)
 if ARGV[1] == 'p' then
   local a, l, _, _, retry = step_${tag}(p, s0, s1, s2, now, 1)
@@ -85,12 +85,12 @@ export const calendarWindowScript = singleKeyScript('calendar-window', 'cw', cal
 export const batchScript = script(
   'batch',
   `${preludeLua}${allKernelsLua}
-local now, cost = clock(ARGV[1]), tonumber(ARGV[2])
+local now, cost = clock(ARGV[1]), ARGV[2] + 0
 local n, all, held = #KEYS, true, {}
 for i = 1, n do
   local b = 3 + 4 * (i - 1)
   local tag = ARGV[b]
-  local p = {tonumber(ARGV[b + 1]), tonumber(ARGV[b + 2]), tonumber(ARGV[b + 3])}
+  local p = {ARGV[b + 1] + 0, ARGV[b + 2] + 0, ARGV[b + 3] + 0}
   local s0, s1, s2 = load(KEYS[i], tag, now)
   local r = {steps[tag](p, s0, s1, s2, now, cost)}
   held[i] = {tag, p, s0, s1, s2, r}
