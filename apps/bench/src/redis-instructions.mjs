@@ -12,8 +12,8 @@
  *   node src/redis-instructions.mjs [--side both|client|server] [--cases store,execute,...]
  *                                   [--warm 5000] [--small 1000] [--large 21000] [--server-count 3000]
  *
- * Needs valgrind. The client side takes about 7 min per case on a 2-vCPU machine, the server side
- * about 20 s per case. Keep `large − small` large: one major GC or re-optimisation that lands in one
+ * Needs valgrind. Both sides for all six cases took 8 min on a lightly loaded 2-vCPU machine (about
+ * 70 s per case on the client side, 10–20 s on the server side), several times that when it is busy. Keep `large − small` large: one major GC or re-optimisation that lands in one
  * run and not the other moves a difference of 6,000 decisions by thousands of instructions each.
  */
 import { spawn } from 'node:child_process';
