@@ -5,6 +5,15 @@ import { requestInfo, trustProxyMode } from './request-info.js';
 import { replace, send } from './send.js';
 import type { BreakwaterFastifyOptions } from './types.js';
 
+/**
+ * Where a request's ticket lives: a request decoration, set up by Fastify in every request's
+ * constructor. A WeakMap entry per request (an ephemeron for the garbage collector) multiplied the
+ * GC time per request about tenfold in the HTTP benchmark; a property of the request costs nothing.
+ */
+const ticketKey = Symbol('breakwater.ticket');
+type TicketHolder = { [ticketKey]: Ticket | null };
+const ticketOf = (request: FastifyRequest): Ticket | null => (request as unknown as TicketHolder)[ticketKey];
+
 const plugin: FastifyPluginAsync<BreakwaterFastifyOptions> = async (fastify: FastifyInstance, options: BreakwaterFastifyOptions) => {
   // Registering twice is safe: the first registration's hooks already guard every route.
   if (fastify.hasDecorator('breakwater')) return;
@@ -14,9 +23,9 @@ const plugin: FastifyPluginAsync<BreakwaterFastifyOptions> = async (fastify: Fas
   const table = routes === undefined ? undefined : setup.table(routes);
   const fallbackGuards = global === undefined ? undefined : setup.pipeline(global);
   const perRoute = new WeakMap<object, GuardPipeline>();
-  const tickets = new WeakMap<FastifyRequest, Ticket>();
   const trust = trustProxyMode(fastify);
   fastify.decorate('breakwater', { registry });
+  fastify.decorateRequest(ticketKey, null);
   if (health !== undefined) {
     const base = health.path ?? breakerHealthPath;
     const answer = (name: string | undefined, reply: FastifyReply) => send(reply, breakerHealth(registry, name, health));
@@ -47,7 +56,7 @@ const plugin: FastifyPluginAsync<BreakwaterFastifyOptions> = async (fastify: Fas
         void send(reply, result.response);
         return;
       }
-      tickets.set(request, result.ticket);
+      (request as unknown as TicketHolder)[ticketKey] = result.ticket;
       // The client left while a remote store decided: onRequestAbort found no ticket, so mark it here.
       if (request.raw.destroyed) result.ticket.abandon();
       for (const [name, value] of Object.entries(result.ticket.headers)) reply.header(name, mergeFieldValue(name, reply.getHeader(name), value));
@@ -61,8 +70,8 @@ const plugin: FastifyPluginAsync<BreakwaterFastifyOptions> = async (fastify: Fas
   });
   const errors = new WeakMap<FastifyRequest, unknown>();
   fastify.addHook('onSend', (request, reply, payload, done) => {
-    const ticket = tickets.get(request);
-    if (ticket === undefined) return done(null, payload);
+    const ticket = ticketOf(request);
+    if (ticket === null) return done(null, payload);
     // The handler sends after its client left: its work is over, the permits are freed, nothing counted.
     if (ticket.abandoned) {
       ticket.release();
@@ -87,13 +96,15 @@ const plugin: FastifyPluginAsync<BreakwaterFastifyOptions> = async (fastify: Fas
   // The handler may still run: the permits (a bulkhead slot) stay held until it sends (onSend) or the
   // deadline passes. A handler that never sends after an abort keeps them until the deadline.
   fastify.addHook('onRequestAbort', (request, done) => {
-    tickets.get(request)?.abandon();
+    ticketOf(request)?.abandon();
     done();
   });
   fastify.addHook('onResponse', (request, reply, done) => {
+    const ticket = ticketOf(request);
+    if (ticket === null) return done();
     const error = errors.get(request);
-    if (error === undefined) tickets.get(request)?.finish(reply.statusCode);
-    else tickets.get(request)?.fail(error);
+    if (error === undefined) ticket.finish(reply.statusCode);
+    else ticket.fail(error);
     done();
   });
 };
