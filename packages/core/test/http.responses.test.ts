@@ -98,4 +98,17 @@ describe('warnings', () => {
     noteCount(warnings, request, 'api', '1.1.1.1');
     expect(logged).toEqual([WarningCode.DoubleCount]);
   });
+  it('tells apart several keys and policies on one request, also on a frozen request object', () => {
+    for (const request of [{}, Object.freeze({})]) {
+      const logged: string[] = [];
+      const warnings = new Warnings({ warn: (_m, { code }) => void logged.push(code) });
+      noteCount(warnings, request, 'api', '1.1.1.1');
+      noteCount(warnings, request, 'api', '2.2.2.2');
+      noteCount(warnings, request, 'search', '1.1.1.1');
+      expect(logged).toEqual([]);
+      noteCount(warnings, request, 'search', '1.1.1.1');
+      expect(logged).toEqual([WarningCode.DoubleCount]);
+      expect(Object.getOwnPropertySymbols(request).length).toBe(Object.isFrozen(request) ? 0 : 1);
+    }
+  });
 });

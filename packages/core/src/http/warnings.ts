@@ -88,14 +88,30 @@ export function checkForwarding(warnings: Warnings, trustProxy: TrustProxyMode, 
   else if (trustProxy === 'off' && forwardedFor !== undefined) warnings.warn(WarningCode.ForwardedWithoutTrustProxy);
 }
 
-const counted = new WeakMap<object, Set<string>>();
+/**
+ * What a request was counted under, kept on the request itself: a symbol property costs nothing to
+ * collect, where a WeakMap entry per request (an ephemeron) slowed every garbage collection. One key
+ * is a string; a second distinct key makes it a Set. Sealed or frozen sources use the WeakMap.
+ */
+const countedKey = Symbol('breakwater.counted');
+type Counted = { [countedKey]?: string | Set<string> };
+const countedElsewhere = new WeakMap<object, string | Set<string>>();
 
 /** Records that `source` (a request) was counted by `policy` under `key`; warns the second time. */
 export function noteCount(warnings: Warnings, source: object | undefined, policy: string, key: string): void {
   if (source === undefined) return;
-  let keys = counted.get(source);
-  if (keys === undefined) counted.set(source, (keys = new Set()));
   const id = `${policy}\u0000${key}`;
-  if (keys.has(id)) warnings.warn(WarningCode.DoubleCount);
-  else keys.add(id);
+  const onSource = Object.isExtensible(source);
+  const seen = onSource ? (source as Counted)[countedKey] : countedElsewhere.get(source);
+  if (seen === id || (typeof seen === 'object' && seen.has(id))) {
+    warnings.warn(WarningCode.DoubleCount);
+    return;
+  }
+  if (typeof seen === 'object') {
+    seen.add(id);
+    return;
+  }
+  const next = seen === undefined ? id : new Set([seen, id]);
+  if (onSource) (source as Counted)[countedKey] = next;
+  else countedElsewhere.set(source, next);
 }
