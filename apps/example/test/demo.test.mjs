@@ -109,11 +109,16 @@ describe('guided demo', () => {
         const configure = (app, settings) => fetch(`${app.url}/admin/upstreams/catalog`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(settings) });
         expect((await configure(a, { outage: true })).status).toBe(200);
         for (let i = 0; i < 5; i++) await fetch(`${a.url}/api/catalog`);
+        // The 5th failure's outcome reaches Redis just after its 502 reaches the client, so each instance
+        // sees the breaker open a moment later: a (through the script's reply) and b (through pub/sub).
         const healthOf = async (app) => (await fetch(`${app.url}/health/circuit-breakers`)).status;
-        expect(await healthOf(a)).toBe(503);
-        const seenAt = Date.now();
-        while ((await healthOf(b)) !== 503 && Date.now() - seenAt < 2_000) await new Promise((resolve) => setTimeout(resolve, 20));
-        expect(await healthOf(b)).toBe(503);
+        const openWithin = async (app, ms) => {
+          const since = Date.now();
+          while ((await healthOf(app)) !== 503 && Date.now() - since < ms) await new Promise((resolve) => setTimeout(resolve, 20));
+          return healthOf(app);
+        };
+        expect(await openWithin(a, 2_000)).toBe(503);
+        expect(await openWithin(b, 2_000)).toBe(503);
         const fromB = await fetch(`${b.url}/api/catalog`);
         expect(fromB.headers.get('x-breakwater-fallback')).toBe('chain');
         const upstreamsOfB = (await (await fetch(`${b.url}/admin/upstreams`)).json()).upstreams;
