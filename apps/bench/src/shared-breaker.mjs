@@ -14,9 +14,7 @@
  *
  *   node src/shared-breaker.mjs [--ms N] [--rounds N] [--breakers N] [--out DIR]
  */
-import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +23,7 @@ import { circuitBreaker } from '@breakwater/core';
 import { RedisStore } from '@breakwater/redis';
 import { Redis } from 'ioredis';
 import { median } from './processes.mjs';
+import { startRedis } from './redis-process.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const { values } = parseArgs({
@@ -40,17 +39,8 @@ const ROUNDS = Number(values.rounds);
 const BREAKERS = Number(values.breakers);
 const FLUSH_MS = 100;
 
-const port = await new Promise((resolve) => {
-  const server = createServer().listen(0, '127.0.0.1', () => {
-    const { port: free } = server.address();
-    server.close(() => resolve(free));
-  });
-});
-const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-for (let i = 0; i < 200; i++) {
-  if (spawnSync('redis-cli', ['-p', String(port), 'PING']).stdout?.toString().trim() === 'PONG') break;
-  await new Promise((resolve) => setTimeout(resolve, 25));
-}
+const redis = await startRedis();
+const { port } = redis;
 
 const connect = async () => {
   const client = new Redis({ port, host: '127.0.0.1', enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true });
@@ -164,6 +154,6 @@ exactStore.close();
 batchedClient.disconnect();
 exactClient.disconnect();
 statsClient.disconnect();
-redis.kill('SIGKILL');
+await redis.stop();
 if (verdicts.some((v) => !v.met)) process.exitCode = 1;
 void exact;
