@@ -1,4 +1,4 @@
-import type { RedisClient } from '../redis-client.js';
+import { isCluster, type RedisClient } from '../redis-client.js';
 
 interface Listener {
   readonly message: (message: string) => void;
@@ -8,7 +8,7 @@ interface Listener {
 /**
  * The one pub/sub connection of a store (`client.duplicate()`: a subscribed connection can run no
  * other command), shared by every breaker bound to it. Channels are subscribed again each time the
- * connection is ready (after a reconnect), and every breaker is told so that it refreshes what it may
+ * connection is ready (after a reconnect; by this class, not by ioredis, so that a failure is caught), and every breaker is told so that it refreshes what it may
  * have missed. Errors are absorbed: a breaker keeps working from its refresh while this connection is
  * down. On a Cluster, `PUBLISH` is broadcast to every node, so one connection to any node hears all.
  */
@@ -54,7 +54,10 @@ export class BreakerSubscriber {
   }
 
   #connect(): RedisClient {
-    const connection = this.#client.duplicate() as RedisClient;
+    // On one node, ioredis would also subscribe again by itself after a reconnect, without catching a
+    // failure (with no offline queue, one sent before the stream is writeable rejects unhandled); the
+    // 'ready' handler below does it instead. A Cluster's own subscriber handles its reconnects.
+    const connection = (isCluster(this.#client) ? this.#client.duplicate() : this.#client.duplicate({ autoResubscribe: false })) as RedisClient;
     this.#connection = connection;
     connection.on('error', () => undefined);
     connection.on('message', (channel: string, message: string) => {
