@@ -77,6 +77,15 @@ async function fastify() {
     const { breakwater } = await import('@breakwater/fastify');
     const { guards, http } = await breakwaterOptions();
     await app.register(breakwater, { ...http, global: guards });
+  } else if (variant.startsWith('hooks-')) {
+    // Diagnostics: empty hooks, to price Fastify's own hook machinery (`hooks-onRequest,onResponse`).
+    for (const hook of variant.slice('hooks-'.length).split('+')) {
+      if (hook === 'onSend') app.addHook(hook, (_request, _reply, payload, done) => done(null, payload));
+      else if (hook === 'onError') app.addHook(hook, (_request, _reply, _error, done) => done());
+      else if (hook === 'onRequestAbort') app.addHook(hook, (_request, done) => done());
+      else if (hook.endsWith('Async')) app.addHook(hook.slice(0, -'Async'.length), async () => {});
+      else app.addHook(hook, (_request, _reply, done) => done());
+    }
   } else if (variant === 'peer' || variant === 'peer-redis') {
     const { default: rateLimit } = await import('@fastify/rate-limit');
     await app.register(rateLimit, { max: LIMIT, timeWindow: 60_000, ...(variant === 'peer-redis' ? { redis: await redisClient() } : {}) });
@@ -130,7 +139,7 @@ process.on('message', (message) => {
   } else if (message === 'stop') {
     const cpu = process.cpuUsage(window.cpu);
     const wallMs = Number(process.hrtime.bigint() - window.at) / 1e6;
-    process.send({ cpuUs: cpu.user + cpu.system, served: served - window.served, wallMs, gcs: gc.count - window.gcCount, gcMs: gc.ms - window.gcMs });
+    process.send({ cpuUs: cpu.user + cpu.system, userUs: cpu.user, systemUs: cpu.system, served: served - window.served, wallMs, gcs: gc.count - window.gcCount, gcMs: gc.ms - window.gcMs });
   }
 });
 process.on('disconnect', () => process.exit(0));

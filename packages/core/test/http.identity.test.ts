@@ -1,6 +1,9 @@
+import { isIP } from 'node:net';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, clientKeyOf, compilePattern, ipKey, type RequestInfo } from '../src/index.js';
 import { clientKeySchema } from '../src/http/client-key.js';
+import { isDottedQuad } from '../src/http/ip.js';
 
 const info = (ip: string, headers: Record<string, string> = {}, user?: unknown): RequestInfo => ({
   ip,
@@ -69,5 +72,17 @@ describe('compilePattern', () => {
     expect(prefix('/api/v1/query/a/b')).toBe(true);
     expect(prefix('/api/v1/queryx')).toBe(false);
     expect(compilePattern('/*')('/anything')).toBe(true);
+  });
+});
+
+describe('isDottedQuad (the hand-written IPv4 check on the per-request path)', () => {
+  it('agrees with node:net isIP on edge cases', () => {
+    const cases = ['1.2.3.4', '0.0.0.0', '255.255.255.255', '256.1.1.1', '01.2.3.4', '1.2.3.04', '1.2.3', '1.2.3.4.5', '1..2.3', '.1.2.3', '1.2.3.', '::1', '::ffff:1.2.3.4', 'a.b.c.d', ' 1.2.3.4', '1.2.3.4 ', '999.1.1.1', '1.2.3.2555', ''];
+    for (const ip of cases) expect(isDottedQuad(ip), ip).toBe(isIP(ip) === 4);
+  });
+
+  it('agrees with node:net isIP on random strings of digits and dots, and accepts every IPv4 address', () => {
+    fc.assert(fc.property(fc.stringMatching(/^[0-9.]{0,16}$/), (ip) => isDottedQuad(ip) === (isIP(ip) === 4)), { numRuns: 5_000 });
+    fc.assert(fc.property(fc.ipV4(), (ip) => isDottedQuad(ip)), { numRuns: 1_000 });
   });
 });

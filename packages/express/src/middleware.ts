@@ -35,12 +35,13 @@ export function guardMiddleware(setup: HttpSetup, select: (req: Request) => Guar
       if (!result.admitted) return write(res, result.response);
       ticket = result.ticket;
       if (gone) return ticket.release();
-      for (const [name, value] of Object.entries(ticket.headers)) res.setHeader(name, mergeFieldValue(name, res.getHeader(name), value));
+      const headers = ticket.headers;
+      for (const name in headers) res.setHeader(name, mergeFieldValue(name, res.getHeader(name), headers[name] as string));
       if (ticket.remembers) remember(res, ticket);
       if (ticket.recovers) interceptFailures(res, ticket, write);
       next();
     };
-    const result = guards.admit(info, (response) => write(res, response));
+    const result = guards.admit(info, guards.guards.timeout === undefined ? undefined : (response) => write(res, response));
     // Synchronous with the memory store: no promise, no extra turn of the event loop.
     if ('then' in result) result.then(proceed, () => write(res, { status: 503, headers: {}, body: 'Service Unavailable' }));
     else proceed(result);

@@ -1,5 +1,5 @@
-import { breakerHealth, breakerHealthPath, checkForwarding, httpSetup, mergeFieldValue, Registry, type GuardPipeline, type GuardResult, type Ticket } from '@breakwater/core';
-import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { breakerHealth, breakerHealthPath, checkForwarding, httpSetup, mergeFieldValue, Registry, requestCountSlot, type GuardPipeline, type GuardResult, type HttpResponse, type Ticket } from '@breakwater/core';
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import fp from 'fastify-plugin';
 import { requestInfo, trustProxyMode } from './request-info.js';
 import { replace, send } from './send.js';
@@ -14,6 +14,23 @@ const ticketKey = Symbol('breakwater.ticket');
 type TicketHolder = { [ticketKey]: Ticket | null };
 const ticketOf = (request: FastifyRequest): Ticket | null => (request as unknown as TicketHolder)[ticketKey];
 
+/** A guard's answer, synchronous or not: the request goes on with its ticket, or the refusal is sent. */
+function proceed(request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction, result: GuardResult): void {
+  if (!result.admitted) {
+    void send(reply, result.response);
+    return;
+  }
+  const ticket = result.ticket;
+  (request as unknown as TicketHolder)[ticketKey] = ticket;
+  // The client left while a remote store decided: onRequestAbort found no ticket, so mark it here.
+  if (request.raw.destroyed) ticket.abandon();
+  const headers = ticket.headers;
+  for (const name in headers) reply.header(name, mergeFieldValue(name, reply.getHeader(name), headers[name] as string));
+  done();
+}
+
+const unavailable: HttpResponse = { status: 503, headers: {}, body: 'Service Unavailable' };
+
 const plugin: FastifyPluginAsync<BreakwaterFastifyOptions> = async (fastify: FastifyInstance, options: BreakwaterFastifyOptions) => {
   // Registering twice is safe: the first registration's hooks already guard every route.
   if (fastify.hasDecorator('breakwater')) return;
@@ -26,6 +43,8 @@ const plugin: FastifyPluginAsync<BreakwaterFastifyOptions> = async (fastify: Fas
   const trust = trustProxyMode(fastify);
   fastify.decorate('breakwater', { registry });
   fastify.decorateRequest(ticketKey, null);
+  // Declared up front, so that counting a request does not change the shape of every request.
+  fastify.decorateRequest(requestCountSlot as unknown as string, null);
   if (health !== undefined) {
     const base = health.path ?? breakerHealthPath;
     const answer = (name: string | undefined, reply: FastifyReply) => send(reply, breakerHealth(registry, name, health));
@@ -33,40 +52,34 @@ const plugin: FastifyPluginAsync<BreakwaterFastifyOptions> = async (fastify: Fas
     fastify.get<{ Params: { name: string } }>(`${base}/:name`, { config: { breakwater: false } }, (request, reply) => answer(request.params.name, reply));
   }
 
-  const select = (request: FastifyRequest): GuardPipeline | undefined => {
-    const config = request.routeOptions.config as { breakwater?: unknown } | undefined;
-    const own = config?.breakwater;
+  const select = (request: FastifyRequest, route: FastifyRequest['routeOptions']): GuardPipeline | undefined => {
+    const own = (route.config as { breakwater?: unknown } | undefined)?.breakwater;
     if (own === false) return undefined;
     if (typeof own === 'object' && own !== null) {
       let guards = perRoute.get(own);
       if (guards === undefined) perRoute.set(own, (guards = setup.pipeline(own)));
       return guards;
     }
-    return table?.match(request.method, requestInfo(request).path) ?? fallbackGuards;
+    if (table === undefined) return fallbackGuards;
+    const url = request.url;
+    const query = url.indexOf('?');
+    return table.match(request.method, query < 0 ? url : url.slice(0, query)) ?? fallbackGuards;
   };
 
   // Callback-style hooks: no promise per hook per request on the synchronous (memory store) path.
   fastify.addHook('onRequest', (request, reply, done) => {
-    const guards = select(request);
+    // `routeOptions` is a getter that builds an object: read once per request.
+    const route = request.routeOptions;
+    const guards = select(request, route);
     if (guards === undefined) return done();
-    const info = requestInfo(request);
-    checkForwarding(setup.warnings, trust, info.header('x-forwarded-for'));
-    const proceed = (result: GuardResult): void => {
-      if (!result.admitted) {
-        void send(reply, result.response);
-        return;
-      }
-      (request as unknown as TicketHolder)[ticketKey] = result.ticket;
-      // The client left while a remote store decided: onRequestAbort found no ticket, so mark it here.
-      if (request.raw.destroyed) result.ticket.abandon();
-      for (const [name, value] of Object.entries(result.ticket.headers)) reply.header(name, mergeFieldValue(name, reply.getHeader(name), value));
-      done();
-    };
-    const pending = guards.admit(info, (response) => {
+    const info = requestInfo(request, route.url);
+    if (trust !== 'restricted') checkForwarding(setup.warnings, trust, info.header('x-forwarded-for'));
+    const onTimeout = guards.guards.timeout === undefined ? undefined : (response: HttpResponse) => {
       if (!reply.sent) void send(reply, response);
-    });
-    if ('then' in pending) pending.then(proceed, () => void send(reply, { status: 503, headers: {}, body: 'Service Unavailable' }));
-    else proceed(pending);
+    };
+    const pending = guards.admit(info, onTimeout);
+    if ('then' in pending) pending.then((result) => proceed(request, reply, done, result), () => void send(reply, unavailable));
+    else proceed(request, reply, done, pending);
   });
   const errors = new WeakMap<FastifyRequest, unknown>();
   fastify.addHook('onSend', (request, reply, payload, done) => {

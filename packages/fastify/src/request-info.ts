@@ -2,14 +2,14 @@ import type { RequestInfo, TrustProxyMode } from '@breakwater/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 
 /** Maps a Fastify request to the core's {@link RequestInfo}; `request.ip` honours `trustProxy`. */
-export function requestInfo(request: FastifyRequest): RequestInfo {
+export function requestInfo(request: FastifyRequest, route: string | undefined = request.routeOptions.url): RequestInfo {
   const url = request.url;
   const query = url.indexOf('?');
   return {
     ip: request.ip,
     method: request.method,
     path: query < 0 ? url : url.slice(0, query),
-    route: request.routeOptions.url,
+    route,
     header: (name) => {
       const value = request.headers[name];
       return Array.isArray(value) ? value.join(', ') : value;

@@ -30,13 +30,15 @@ export function guardMiddleware(setup: HttpSetup, select: (ctx: Context) => Guar
     if (guards === undefined) return next();
     const info = requestInfo(ctx);
     checkForwarding(setup.warnings, trustProxyMode(ctx), info.header('x-forwarded-for'));
-    const pending = guards.admit(info, (response) => respondNow(ctx, response));
+    const timed = guards.guards.timeout !== undefined;
+    const pending = guards.admit(info, timed ? (response) => respondNow(ctx, response) : undefined);
     const result = 'then' in pending ? await pending : pending;
     if (!result.admitted) return respond(ctx, result.response);
     const ticket = result.ticket;
-    for (const [name, value] of Object.entries(ticket.headers)) ctx.set(name, mergeFieldValue(name, ctx.response.get(name), value));
+    const headers = ticket.headers;
+    for (const name in headers) ctx.set(name, mergeFieldValue(name, ctx.response.get(name), headers[name] as string));
     // A deadline may pass after the client left: the ticket must know, so as not to count a timeout.
-    if (guards.guards.timeout !== undefined) ctx.res.once('close', () => void (ctx.res.writableFinished || ticket.abandon()));
+    if (timed) ctx.res.once('close', () => void (ctx.res.writableFinished || ticket.abandon()));
     let thrown: { readonly error: unknown } | undefined;
     try {
       await next();

@@ -5,7 +5,6 @@ import { TimeoutError } from '../errors/timeout-error.js';
 import { isBreakwaterError } from '../errors/breakwater-error.js';
 import type { Admission, Permit, Rejection } from '../policy/admission.js';
 import type { Decision } from '../store/decision.js';
-import { clientKeyOf } from './client-key.js';
 import { rejectionResponse, type HttpResponse } from './http-response.js';
 import type { ResolvedHttpOptions } from './http-options.js';
 import { RateLimitHeaderWriter, windowSecondsOf, type HeaderPolicy } from './ratelimit-headers.js';
@@ -13,6 +12,7 @@ import type { HttpInput, RequestInfo } from './request-info.js';
 import { parseOptions } from '../config/parse-options.js';
 import { fallbackOptionsSchema, responseFallback, type ResponseFallback } from './response-fallback.js';
 import { resolveGuards, type ResolvedGuards, type RouteGuards } from './route-guards.js';
+import { RequestInput } from './request-input.js';
 import { Ticket } from './ticket.js';
 import { noteCount, type Warnings } from './warnings.js';
 
@@ -55,7 +55,7 @@ export class GuardPipeline {
 
   /** The request's input: the request plus its client key. */
   input(info: RequestInfo): HttpInput {
-    return { ip: info.ip, method: info.method, path: info.path, route: info.route, header: info.header, source: info.source, user: info.user, client: clientKeyOf(this.#options.clientKey, info) };
+    return new RequestInput(info, this.#options.clientKey);
   }
 
   /**
@@ -63,28 +63,39 @@ export class GuardPipeline {
    * deadline passes first (the permits are then already settled as failures).
    */
   admit(info: RequestInfo, onTimeout?: (response: HttpResponse) => void): GuardResult | Promise<GuardResult> {
-    return this.#continue({ input: this.input(info), permits: [], decisions: [], onTimeout }, 0);
+    const input = this.input(info);
+    const permits: Permit[] = [];
+    // Decisions are kept only for the rate-limit fields: none when the route sends none.
+    const decisions = this.#headers.silent ? undefined : [];
+    try {
+      for (let stage = 0; stage < stageCount; stage++) {
+        const admission = this.#acquire(stage, input);
+        if (admission === undefined) continue;
+        if (isThenable(admission)) return this.#later({ input, permits, decisions, onTimeout }, stage, admission);
+        if (!this.#take(input, permits, decisions, stage, admission)) return this.#refuse(admission as Rejection, input, permits, decisions);
+      }
+      return this.#admitted(input, permits, decisions, onTimeout);
+    } catch (error) {
+      return this.#broken(permits, error);
+    }
   }
 
-  /** Runs the guards from `stage` on, synchronously until one answers with a promise (a remote store, a queue). */
-  #continue(run: Run, stage: number): GuardResult | Promise<GuardResult> {
+  /** The rest of {@link admit} once a guard answered with a promise (a remote store, a queue). */
+  async #later(run: Run, stage: number, pending: PromiseLike<Admission>): Promise<GuardResult> {
+    const { input, permits, decisions, onTimeout } = run;
     try {
-      for (; stage < stageCount; stage++) {
-        const admission = this.#acquire(stage, run.input);
-        if (admission === undefined) continue;
-        if (isThenable(admission)) {
-          const at = stage;
-          return admission.then(
-            (resolved) => this.#step(run, at, resolved) ?? this.#continue(run, at + 1),
-            (error: unknown) => this.#broken(run, error),
-          );
+      let admission: Admission | PromiseLike<Admission> | undefined = pending;
+      for (;;) {
+        if (admission !== undefined) {
+          const resolved: Admission = isThenable(admission) ? await admission : admission;
+          if (!this.#take(input, permits, decisions, stage, resolved)) return await this.#refuse(resolved as Rejection, input, permits, decisions);
         }
-        const refused = this.#step(run, stage, admission);
-        if (refused !== undefined) return refused;
+        if (++stage >= stageCount) break;
+        admission = this.#acquire(stage, input);
       }
-      return this.#admitted(run);
+      return this.#admitted(input, permits, decisions, onTimeout);
     } catch (error) {
-      return this.#broken(run, error);
+      return this.#broken(permits, error);
     }
   }
 
@@ -98,19 +109,21 @@ export class GuardPipeline {
     }
   }
 
-  /** Takes one guard's admission: a refusal's response, or undefined to go on. */
-  #step(run: Run, stage: number, admission: Admission): Promise<GuardResult> | undefined {
-    if (stage === 0) noteCount(this.#warnings, run.input.source, this.guards.rateLimit?.name ?? '', run.input.client);
-    if (stage < 2) run.decisions.push((admission as { decision?: Decision }).decision);
-    if (!admission.admitted) return this.#refuse(admission, run.input, run.permits, run.decisions);
-    run.permits.push(admission);
-    return undefined;
+  /** Takes one guard's admission: true to go on (the permit is kept), false when it refused. */
+  #take(input: HttpInput, permits: Permit[], decisions: (Decision | undefined)[] | undefined, stage: number, admission: Admission): boolean {
+    if (stage === 0) noteCount(this.#warnings, input.source, this.guards.rateLimit?.name ?? '', input.client);
+    if (stage < 2 && decisions !== undefined) decisions.push((admission as { decision?: Decision }).decision);
+    if (!admission.admitted) return false;
+    permits.push(admission);
+    return true;
   }
 
-  #admitted(run: Run): GuardResult {
-    const { input, permits, decisions, onTimeout } = run;
-    const headers: Record<string, string> = {};
-    if (decisions.length > 0) this.#headers.write(headers, decisions, this.#clock.now());
+  #admitted(input: HttpInput, permits: Permit[], decisions: (Decision | undefined)[] | undefined, onTimeout: ((response: HttpResponse) => void) | undefined): GuardResult {
+    let headers = noHeaders;
+    if (decisions !== undefined && decisions.length > 0) {
+      headers = {};
+      this.#headers.write(headers, decisions, this.#clock.now());
+    }
     const ticket = new Ticket(input, permits, headers, this.#options.outcome, this.#fallback, this.#fallbackOnFailure);
     const timeout = this.guards.timeout;
     if (timeout !== undefined && onTimeout !== undefined) {
@@ -125,16 +138,16 @@ export class GuardPipeline {
   }
 
   /** A store or policy failure is not the client's fault: never a 429, never a 500. */
-  #broken(run: Run, error: unknown): GuardResult {
-    release(run.permits);
+  #broken(permits: readonly Permit[], error: unknown): GuardResult {
+    release(permits);
     const code = isBreakwaterError(error) ? error.code : ErrorCode.StoreUnavailable;
     return { admitted: false, response: rejectionResponse({ code, policy: policyOf(error), retryAfterMs: 1_000 }, this.#options.statuses) };
   }
 
-  async #refuse(rejection: Rejection, input: HttpInput, permits: readonly Permit[], decisions: readonly (Decision | undefined)[]): Promise<GuardResult> {
+  async #refuse(rejection: Rejection, input: HttpInput, permits: readonly Permit[], decisions: readonly (Decision | undefined)[] | undefined): Promise<GuardResult> {
     release(permits);
     const headers: Record<string, string> = {};
-    this.#headers.write(headers, decisions, this.#clock.now());
+    if (decisions !== undefined) this.#headers.write(headers, decisions, this.#clock.now());
     return { admitted: false, response: await this.#answer(rejection, undefined, input, headers) };
   }
 
@@ -152,13 +165,16 @@ export class GuardPipeline {
   }
 }
 
-/** One request's progress through the guards. */
+/** One request's progress through the guards, once a guard answered with a promise. */
 interface Run {
   readonly input: HttpInput;
   readonly permits: Permit[];
-  readonly decisions: (Decision | undefined)[];
+  readonly decisions: (Decision | undefined)[] | undefined;
   readonly onTimeout: ((response: HttpResponse) => void) | undefined;
 }
+
+/** The headers of a ticket whose route sends no rate-limit fields: shared, never written. */
+const noHeaders: Record<string, string> = Object.freeze({}) as Record<string, string>;
 
 /** Rate limit, quota, bulkhead, breaker; the deadline is armed once all admit. */
 const stageCount = 4;

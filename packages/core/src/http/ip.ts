@@ -15,6 +15,7 @@ export const defaultIpv6Subnet = 56;
  * ```
  */
 export function ipKey(ip: string, ipv6Subnet: number = defaultIpv6Subnet): string {
+  if (isDottedQuad(ip)) return ip;
   const family = isIP(ip);
   if (family === 4) return ip;
   if (family !== 6) return 'unknown';
@@ -62,4 +63,33 @@ function compressIpv6(groups: readonly number[]): string {
   const hex = groups.map((group) => group.toString(16));
   if (bestStart < 0) return hex.join(':');
   return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLength).join(':')}`;
+}
+
+/**
+ * True for a plain IPv4 address (`203.0.113.7`: four decimal parts, 0–255, no leading zeros), the
+ * form `node:net`'s `isIP` accepts. Checked by hand because it runs on every request, where the
+ * regular expression behind `isIP` costs several times more.
+ */
+export function isDottedQuad(ip: string): boolean {
+  const length = ip.length;
+  if (length < 7 || length > 15) return false;
+  let parts = 0;
+  let digits = 0;
+  let value = 0;
+  for (let i = 0; i <= length; i++) {
+    const code = i === length ? 46 : ip.charCodeAt(i);
+    if (code === 46) {
+      // A part ends: 1–3 digits, at most 255, no leading zero.
+      if (digits === 0 || value > 255 || (digits > 1 && ip.charCodeAt(i - digits) === 48)) return false;
+      parts++;
+      digits = 0;
+      value = 0;
+    } else if (code >= 48 && code <= 57) {
+      if (++digits > 3) return false;
+      value = value * 10 + (code - 48);
+    } else {
+      return false;
+    }
+  }
+  return parts === 4;
 }

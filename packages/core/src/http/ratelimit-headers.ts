@@ -51,22 +51,21 @@ function sfString(name: string): string {
 export class RateLimitHeaderWriter {
   readonly #standard: HeaderStandard;
   readonly #legacy: boolean;
-  readonly #policies: readonly HeaderPolicy[];
   readonly #policyValue: string;
+  /** Each policy's name as a structured-field string followed by `;r=`: quoted once, not per request. */
+  readonly #itemPrefixes: readonly string[];
+  /** True when nothing would be written: adapters skip the work. */
+  readonly silent: boolean;
 
   constructor(policies: readonly HeaderPolicy[], options: RateLimitHeaderOptions = {}) {
     this.#standard = options.standard ?? 'httpapi';
     this.#legacy = options.legacy ?? false;
-    this.#policies = policies;
+    this.silent = (this.#standard === false && !this.#legacy) || policies.length === 0;
+    this.#itemPrefixes = policies.map((p) => `${sfString(p.name)};r=`);
     this.#policyValue =
       this.#standard === 'httpapi'
         ? policies.map((p) => `${sfString(p.name)};q=${p.quota};w=${p.windowSeconds}`).join(', ')
         : policies.map((p) => `${p.quota};w=${p.windowSeconds}`).join(', ');
-  }
-
-  /** True when nothing would be written: adapters skip the work. */
-  get silent(): boolean {
-    return (this.#standard === false && !this.#legacy) || this.#policies.length === 0;
   }
 
   /**
@@ -77,26 +76,34 @@ export class RateLimitHeaderWriter {
     if (this.silent) return;
     const standard = this.#standard;
     if (standard !== false) headers['ratelimit-policy'] = this.#policyValue;
+    if (standard === 'httpapi') headers['ratelimit'] = this.#items(decisions, now);
+    if (standard === 'httpapi' && !this.#legacy) return;
     const tightest = mostRestrictive(decisions);
-    if (standard === 'httpapi') {
-      const items: string[] = [];
-      for (let i = 0; i < decisions.length; i++) {
-        const d = decisions[i];
-        if (d !== undefined) items.push(`${sfString(this.#policies[i]?.name ?? '')};r=${d.remaining};t=${resetSeconds(d, now)}`);
-      }
-      headers['ratelimit'] = items.join(', ');
-    } else if (standard === 'draft-7' && tightest !== undefined) {
+    if (tightest === undefined) return;
+    if (standard === 'draft-7') {
       headers['ratelimit'] = `limit=${tightest.limit}, remaining=${tightest.remaining}, reset=${resetSeconds(tightest, now)}`;
-    } else if (standard === 'draft-6' && tightest !== undefined) {
+    } else if (standard === 'draft-6') {
       headers['ratelimit-limit'] = String(tightest.limit);
       headers['ratelimit-remaining'] = String(tightest.remaining);
       headers['ratelimit-reset'] = String(resetSeconds(tightest, now));
     }
-    if (this.#legacy && tightest !== undefined) {
+    if (this.#legacy) {
       headers['x-ratelimit-limit'] = String(tightest.limit);
       headers['x-ratelimit-remaining'] = String(tightest.remaining);
       headers['x-ratelimit-reset'] = String(Math.ceil(tightest.resetAt / 1000));
     }
+  }
+
+  /** The httpapi `RateLimit` value: one `"name";r=…;t=…` item per decision. */
+  #items(decisions: readonly (Decision | undefined)[], now: number): string {
+    let value = '';
+    for (let i = 0; i < decisions.length; i++) {
+      const d = decisions[i];
+      if (d === undefined) continue;
+      const item = `${this.#itemPrefixes[i] ?? '"";r='}${d.remaining};t=${resetSeconds(d, now)}`;
+      value = value === '' ? item : `${value}, ${item}`;
+    }
+    return value;
   }
 }
 

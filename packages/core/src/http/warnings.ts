@@ -93,8 +93,15 @@ export function checkForwarding(warnings: Warnings, trustProxy: TrustProxyMode, 
  * collect, where a WeakMap entry per request (an ephemeron) slowed every garbage collection. One key
  * is a string; a second distinct key makes it a Set. Sealed or frozen sources use the WeakMap.
  */
-const countedKey = Symbol('breakwater.counted');
-type Counted = { [countedKey]?: string | Set<string> };
+const countedKey = Symbol.for('breakwater.counted');
+type Counted = { [countedKey]?: string | Set<string> | null };
+
+/**
+ * The request property {@link noteCount} keeps its record in. An adapter whose framework declares
+ * request properties up front (Fastify's `decorateRequest(requestCountSlot, null)`) declares it, so
+ * that the first count does not change the shape of every request.
+ */
+export const requestCountSlot: symbol = countedKey;
 const countedElsewhere = new WeakMap<object, string | Set<string>>();
 
 /** Records that `source` (a request) was counted by `policy` under `key`; warns the second time. */
@@ -102,7 +109,7 @@ export function noteCount(warnings: Warnings, source: object | undefined, policy
   if (source === undefined) return;
   const id = `${policy}\u0000${key}`;
   const onSource = Object.isExtensible(source);
-  const seen = onSource ? (source as Counted)[countedKey] : countedElsewhere.get(source);
+  const seen = (onSource ? (source as Counted)[countedKey] : countedElsewhere.get(source)) ?? undefined;
   if (seen === id || (typeof seen === 'object' && seen.has(id))) {
     warnings.warn(WarningCode.DoubleCount);
     return;

@@ -9,7 +9,8 @@ import { guardedStore } from '../store/guarded-store.js';
 import type { StoreFailure } from '../store/outage-guard.js';
 import type { Store } from '../store/store.js';
 import type { Decision } from '../store/decision.js';
-import { Judgement } from './decision.js';
+import { Judgement, toRateLimitDecision } from './decision.js';
+import { RateLimitPermit } from './permit.js';
 import type { RateLimitDelayed, RateLimitEventMap, RateLimitExceeded, RateLimitRejected } from './events.js';
 import { LimitSet } from './limit-set.js';
 import type { RateLimitAcquireOptions, RateLimitExecuteOptions, RateLimitOptions } from './options.js';
@@ -70,7 +71,14 @@ export class RateLimit<TInput = unknown> implements ObservablePolicy<RateLimitSn
   acquire(input?: TInput, options?: RateLimitAcquireOptions): RateLimitAdmission | Promise<RateLimitAdmission> {
     const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(signal.reason);
-    return this.#decide(input as TInput, this.#costOf(input as TInput, options?.cost), signal, this.#admission);
+    const cost = this.#costOf(input as TInput, options?.cost);
+    const single = this.#single;
+    if (single === undefined || (this.#queue !== undefined && this.#queue.depth > 0)) return this.#decide(input as TInput, cost, signal, this.#admission);
+    // One limit, nobody queued: one store call, and an admitted call builds only its permit.
+    const key = this.#limits.keyOf(0, input as TInput);
+    const decision = this.#store.consume(single, key, cost, this.#clock.now());
+    if (decision instanceof Promise) return decision.then((resolved) => this.#admitDecided(resolved, key, cost, signal));
+    return this.#admitDecided(decision, key, cost, signal);
   }
 
   /** Runs `fn` if every limit admits the call; rejects with `RateLimitedError` otherwise. */
@@ -164,6 +172,15 @@ export class RateLimit<TInput = unknown> implements ObservablePolicy<RateLimitSn
       return runAdmitted(fn, signal);
     }
     return this.#run(this.#judge(new Judgement([key], [decision]), cost, signal), fn, signal);
+  }
+
+  /** `acquire` after its single store decision. */
+  #admitDecided(decision: Decision, key: string, cost: number, signal: AbortSignal | undefined): RateLimitAdmission | Promise<RateLimitAdmission> {
+    if (decision.allowed) {
+      this.#counts.allowed++;
+      return new RateLimitPermit(this.name, [toRateLimitDecision(this.name, this.#limits.names[0] as string, key, decision)], 0, false);
+    }
+    return thenVerdict(this.#judge(new Judgement([key], [decision]), cost, signal), this.#admission);
   }
 
   #consume(keys: readonly string[], cost: number): Judgement | Promise<Judgement> {

@@ -1,0 +1,43 @@
+import { clientKeyOf, type ResolvedClientKey } from './client-key.js';
+import type { HttpInput, RequestInfo } from './request-info.js';
+
+/**
+ * The {@link HttpInput} a route's guards receive. The client key is worked out on first read: a
+ * route guarded only by a breaker or a bulkhead never pays for parsing the IP.
+ */
+export class RequestInput implements HttpInput {
+  readonly ip: string;
+  readonly method: string;
+  readonly path: string;
+  readonly route: string | undefined;
+  readonly source: object | undefined;
+  readonly user: unknown;
+  readonly #info: RequestInfo;
+  readonly #clientKey: ResolvedClientKey;
+  #client: string | undefined;
+
+  constructor(info: RequestInfo, clientKey: ResolvedClientKey) {
+    this.ip = info.ip;
+    this.method = info.method;
+    this.path = info.path;
+    this.route = info.route;
+    this.source = info.source;
+    this.user = info.user;
+    this.#info = info;
+    this.#clientKey = clientKey;
+  }
+
+  /** The client's key: the masked IP, an API key, the user, or a custom key. */
+  get client(): string {
+    return (this.#client ??= clientKeyOf(this.#clientKey, this.#info));
+  }
+
+  header(name: string): string | undefined {
+    return this.#info.header(name);
+  }
+
+  /** The plain fields with the client key, for logs; not the framework's request (`source`) nor the user. */
+  toJSON(): { ip: string; method: string; path: string; route: string | undefined; client: string } {
+    return { ip: this.ip, method: this.method, path: this.path, route: this.route, client: this.client };
+  }
+}
