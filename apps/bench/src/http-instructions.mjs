@@ -1,16 +1,23 @@
 /**
  * Server instructions per HTTP request, counted by valgrind's callgrind: unlike CPU time, a figure
- * that does not move with the machine's other load or the kernel's mood, so a change of a few
- * hundred instructions per request can be seen in one run. Each (framework, variant) server of the
- * HTTP benchmark (`http-server.mjs`) runs under callgrind; after `--warm` requests its counters are
- * zeroed, then `--count` more requests are sent (keep-alive, `--conns` in flight) and the counters are
- * dumped: their total over `--count` is the cost of one request, start-up and warm-up excluded.
- * "Added" is a variant minus the framework's bare server.
+ * that does not move with the machine's other load, so a change of a few dozen instructions per
+ * request can be seen in one run. Each (framework, variant) server of the HTTP benchmark
+ * (`http-server.mjs`) runs under callgrind with `--single-threaded` (no concurrent compiler or GC
+ * threads); after `--warm` requests its counters are zeroed, then `--count` more requests are sent
+ * over keep-alive connections, `--conns` at a time, and the counters are dumped: their total over
+ * `--count` is the cost of one request, start-up and warm-up excluded. "Added" is a variant minus
+ * the framework's bare server.
+ *
+ * With one request in flight (the default) the count repeats to within about 20 instructions in
+ * 290,000; with several in flight, how requests happen to share event-loop turns moves it by
+ * thousands. One at a time also means no batching: the figures are higher than under load, and
+ * only their differences carry over.
  *
  *   node src/http-instructions.mjs [--frameworks fastify,koa,express] [--variants bare,stack,stack-headers,peer]
- *                                  [--warm 4000] [--count 4000] [--conns 8]
+ *                                  [--warm 12000] [--count 3000] [--conns 1]
  *
- * Needs valgrind (`apt-get install valgrind`). About a minute per server on a quiet 2-vCPU machine.
+ * Needs valgrind (`apt-get install valgrind`). About two minutes per server on a 2-vCPU machine;
+ * valgrind runs a program on one core, so two of these can run side by side without changing the counts.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, mkdtempSync, rmSync, readdirSync } from 'node:fs';
@@ -25,9 +32,9 @@ const { values } = parseArgs({
   options: {
     frameworks: { type: 'string', default: 'fastify,koa,express' },
     variants: { type: 'string', default: 'bare,stack,stack-headers,peer' },
-    warm: { type: 'string', default: '4000' },
-    count: { type: 'string', default: '4000' },
-    conns: { type: 'string', default: '8' },
+    warm: { type: 'string', default: '12000' },
+    count: { type: 'string', default: '3000' },
+    conns: { type: 'string', default: '1' },
   },
 });
 
@@ -64,7 +71,7 @@ function message(child, predicate) {
 /** Instructions per request of one server. */
 async function measure(framework, variant, dir) {
   const out = join(dir, `${framework}-${variant}.out`);
-  const child = spawn('valgrind', ['--tool=callgrind', `--callgrind-out-file=${out}`, process.execPath, ...(process.env.BW_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), join(here, 'http-server.mjs'), framework, variant], {
+  const child = spawn('valgrind', ['--tool=callgrind', `--callgrind-out-file=${out}`, process.execPath, '--single-threaded', ...(process.env.BW_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), join(here, 'http-server.mjs'), framework, variant], {
     cwd: join(here, '..'),
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
   });
@@ -85,20 +92,43 @@ async function measure(framework, variant, dir) {
   const text = readFileSync(join(dir, dumped ?? `${framework}-${variant}.out`), 'utf8');
   const totals = /^(?:totals|summary):\s+(\d+)/m.exec(text);
   if (!totals) throw new Error(`no totals in callgrind output for ${framework} ${variant}`);
-  return Number(totals[1]) / count;
+  return { all: Number(totals[1]) / count, compiler: compilerInstructions(join(dir, dumped ?? `${framework}-${variant}.out`)) / count };
+}
+
+/**
+ * Instructions spent in V8's optimizing compiler, from callgrind_annotate's per-function list.
+ * Under valgrind a program runs some fifty times slower, and V8 throws optimized code away and
+ * recompiles it on a clock (code whose embedded objects a timed garbage collection found dead), so
+ * per request the compiler weighs many times what it weighs in a real run: it is reported apart.
+ */
+function compilerInstructions(file) {
+  const listing = spawnSync('callgrind_annotate', ['--auto=no', '--threshold=100', file], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 }).stdout;
+  let sum = 0;
+  for (const line of listing.split('\n')) {
+    const match = /^\s*([\d,]+)\s+(?:\([^)]*\)\s+)?(.*)$/.exec(line);
+    if (match && match[2].includes('v8::internal::compiler::')) sum += Number(match[1].replaceAll(',', ''));
+  }
+  return sum;
 }
 
 const dir = process.env.BW_CALLGRIND_DIR ?? mkdtempSync(join(tmpdir(), 'bw-http-callgrind-'));
 try {
-  const lines = [`Server instructions per request (callgrind; ${values.warm} warm-up requests, then ${values.count} counted, ${values.conns} in flight)`, '', '| framework | variant | instructions per request | added over bare |', '|---|---|---:|---:|'];
+  const lines = [
+    `Server instructions per request (callgrind, \`--single-threaded\`; ${values.warm} warm-up requests, then ${values.count} counted, ${values.conns} in flight)`,
+    '',
+    '| framework | variant | instructions per request, compiler excluded | added over bare | with the optimizing compiler |',
+    '|---|---|---:|---:|---:|',
+  ];
+  const format = (n) => Math.round(n).toLocaleString('en-US');
   for (const framework of values.frameworks.split(',')) {
     let bare;
     for (const variant of values.variants.split(',')) {
-      const perRequest = await measure(framework, variant, dir);
+      const { all, compiler } = await measure(framework, variant, dir);
+      const perRequest = all - compiler;
       if (variant === 'bare') bare = perRequest;
-      const added = bare === undefined || variant === 'bare' ? '—' : `${perRequest - bare >= 0 ? '+' : ''}${Math.round(perRequest - bare).toLocaleString('en-US')}`;
-      console.error(`${framework} ${variant}: ${Math.round(perRequest)} instructions per request`);
-      lines.push(`| ${framework} | ${variant} | ${Math.round(perRequest).toLocaleString('en-US')} | ${added} |`);
+      const added = bare === undefined || variant === 'bare' ? '—' : `${perRequest - bare >= 0 ? '+' : ''}${format(perRequest - bare)}`;
+      console.error(`${framework} ${variant}: ${Math.round(perRequest)} instructions per request (${Math.round(all)} with the compiler)`);
+      lines.push(`| ${framework} | ${variant} | ${format(perRequest)} | ${added} | ${format(all)} |`);
     }
   }
   console.log(lines.join('\n'));

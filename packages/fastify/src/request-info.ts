@@ -3,20 +3,40 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 
 /** Maps a Fastify request to the core's {@link RequestInfo}; `request.ip` honours `trustProxy`. */
 export function requestInfo(request: FastifyRequest, route: string | undefined = request.routeOptions.url): RequestInfo {
-  const url = request.url;
-  const query = url.indexOf('?');
-  return {
-    ip: request.ip,
-    method: request.method,
-    path: query < 0 ? url : url.slice(0, query),
-    route,
-    header: (name) => {
-      const value = request.headers[name];
+  return new FastifyRequestInfo(request, route);
+}
+
+/**
+ * A class rather than a literal with a `header` closure: the closure is made only for a request
+ * whose headers are read (by an API-key client key, say), and it can be destructured like a field.
+ */
+class FastifyRequestInfo implements RequestInfo {
+  readonly ip: string;
+  readonly method: string;
+  readonly path: string;
+  readonly route: string | undefined;
+  readonly source: FastifyRequest;
+  readonly user: unknown;
+  #header: ((name: string) => string | undefined) | undefined;
+
+  constructor(request: FastifyRequest, route: string | undefined) {
+    const url = request.url;
+    const query = url.indexOf('?');
+    this.ip = request.ip;
+    this.method = request.method;
+    this.path = query < 0 ? url : url.slice(0, query);
+    this.route = route;
+    this.source = request;
+    this.user = (request as FastifyRequest & { user?: unknown }).user;
+  }
+
+  get header(): (name: string) => string | undefined {
+    const headers = this.source.headers;
+    return (this.#header ??= (name) => {
+      const value = headers[name];
       return Array.isArray(value) ? value.join(', ') : value;
-    },
-    source: request,
-    user: (request as FastifyRequest & { user?: unknown }).user,
-  };
+    });
+  }
 }
 
 /**

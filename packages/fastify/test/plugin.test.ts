@@ -29,6 +29,21 @@ describe('fastify plugin', () => {
     expect(app.breakwater.registry.list().map((p) => p.name).sort()).toEqual(['global', 'own']);
   });
 
+  it('hands key functions a request whose header reader and client key can be destructured', async () => {
+    app = Fastify();
+    const seen: string[] = [];
+    await app.register(breakwater, {
+      clientKey: { by: 'custom', key: ({ header }) => header('x-tenant') },
+      global: { rateLimit: { name: 'tenants', limits: [{ ...one, key: ({ client, header }: { client: string; header: (name: string) => string | undefined }) => (seen.push(`${client}|${header('x-tenant')}`), client) }] } },
+    });
+    app.get('/', async () => 'ok');
+    const tenant = (name: string) => app!.inject({ url: '/', headers: { 'x-tenant': name } });
+    expect((await tenant('a')).statusCode).toBe(200);
+    expect((await tenant('b')).statusCode).toBe(200);
+    expect((await tenant('a')).statusCode).toBe(429);
+    expect(seen).toEqual(['a|a', 'b|b', 'a|a']);
+  });
+
   it('decorates the instance with the registry given', async () => {
     const registry = new Registry();
     app = Fastify();

@@ -42,12 +42,18 @@ export class GuardPipeline {
   readonly #headers: RateLimitHeaderWriter;
   readonly #fallback: ResponseFallback | undefined;
   readonly #fallbackOnFailure: boolean;
+  /** Guards that hand out a permit (every one but the deadline), and those with a decision (rate limit, quota). */
+  readonly #permitCount: number;
+  readonly #decisionCount: number;
 
   constructor(route: RouteGuards, options: ResolvedHttpOptions, warnings: Warnings) {
     this.#options = options;
     this.#warnings = warnings;
     this.#clock = options.clock ?? systemClock;
     this.guards = resolveGuards(route, { registry: options.registry, store: options.store, clock: options.clock });
+    const { rateLimit, quota, bulkhead, circuitBreaker } = this.guards;
+    this.#decisionCount = [rateLimit, quota].filter((guard) => guard !== undefined).length;
+    this.#permitCount = this.#decisionCount + [bulkhead, circuitBreaker].filter((guard) => guard !== undefined).length;
     this.#headers = new RateLimitHeaderWriter(headerPolicies(this.guards), options.headers);
     this.#fallback = route.fallback === undefined ? undefined : responseFallback(route.fallback, this.#clock);
     this.#fallbackOnFailure = parseOptions('route', fallbackOptionsSchema, { fallback: route.fallback, fallbackOnFailure: route.fallbackOnFailure }).fallbackOnFailure;
@@ -64,38 +70,36 @@ export class GuardPipeline {
    */
   admit(info: RequestInfo, onTimeout?: (response: HttpResponse) => void): GuardResult | Promise<GuardResult> {
     const input = this.input(info);
-    const permits: Permit[] = [];
-    // Decisions are kept only for the rate-limit fields: none when the route sends none.
-    const decisions = this.#headers.silent ? undefined : [];
+    // Sized once per route (a growing array would reserve 16 slots for 3 permits).
+    const run: Run = { input, permits: new Array<Permit>(this.#permitCount), taken: 0, decisions: this.#headers.silent ? undefined : new Array<Decision | undefined>(this.#decisionCount), counted: 0, onTimeout };
     try {
       for (let stage = 0; stage < stageCount; stage++) {
         const admission = this.#acquire(stage, input);
         if (admission === undefined) continue;
-        if (isThenable(admission)) return this.#later({ input, permits, decisions, onTimeout }, stage, admission);
-        if (!this.#take(input, permits, decisions, stage, admission)) return this.#refuse(admission as Rejection, input, permits, decisions);
+        if (isThenable(admission)) return this.#later(run, stage, admission);
+        if (!this.#take(run, stage, admission)) return this.#refuse(admission as Rejection, run);
       }
-      return this.#admitted(input, permits, decisions, onTimeout);
+      return this.#admitted(run);
     } catch (error) {
-      return this.#broken(permits, error);
+      return this.#broken(run, error);
     }
   }
 
   /** The rest of {@link admit} once a guard answered with a promise (a remote store, a queue). */
   async #later(run: Run, stage: number, pending: PromiseLike<Admission>): Promise<GuardResult> {
-    const { input, permits, decisions, onTimeout } = run;
     try {
       let admission: Admission | PromiseLike<Admission> | undefined = pending;
       for (;;) {
         if (admission !== undefined) {
           const resolved: Admission = isThenable(admission) ? await admission : admission;
-          if (!this.#take(input, permits, decisions, stage, resolved)) return await this.#refuse(resolved as Rejection, input, permits, decisions);
+          if (!this.#take(run, stage, resolved)) return await this.#refuse(resolved as Rejection, run);
         }
         if (++stage >= stageCount) break;
-        admission = this.#acquire(stage, input);
+        admission = this.#acquire(stage, run.input);
       }
-      return this.#admitted(input, permits, decisions, onTimeout);
+      return this.#admitted(run);
     } catch (error) {
-      return this.#broken(permits, error);
+      return this.#broken(run, error);
     }
   }
 
@@ -110,21 +114,22 @@ export class GuardPipeline {
   }
 
   /** Takes one guard's admission: true to go on (the permit is kept), false when it refused. */
-  #take(input: HttpInput, permits: Permit[], decisions: (Decision | undefined)[] | undefined, stage: number, admission: Admission): boolean {
-    if (stage === 0) noteCount(this.#warnings, input.source, this.guards.rateLimit?.name ?? '', input.client);
-    if (stage < 2 && decisions !== undefined) decisions.push((admission as { decision?: Decision }).decision);
+  #take(run: Run, stage: number, admission: Admission): boolean {
+    if (stage === 0) noteCount(this.#warnings, run.input.source, this.guards.rateLimit?.name ?? '', run.input.client);
+    if (stage < 2 && run.decisions !== undefined) run.decisions[run.counted++] = (admission as { decision?: Decision }).decision;
     if (!admission.admitted) return false;
-    permits.push(admission);
+    run.permits[run.taken++] = admission;
     return true;
   }
 
-  #admitted(input: HttpInput, permits: Permit[], decisions: (Decision | undefined)[] | undefined, onTimeout: ((response: HttpResponse) => void) | undefined): GuardResult {
+  #admitted(run: Run): GuardResult {
+    const { input, decisions, onTimeout } = run;
     let headers = noHeaders;
-    if (decisions !== undefined && decisions.length > 0) {
+    if (decisions !== undefined && run.counted > 0) {
       headers = {};
       this.#headers.write(headers, decisions, this.#clock.now());
     }
-    const ticket = new Ticket(input, permits, headers, this.#options.outcome, this.#fallback, this.#fallbackOnFailure);
+    const ticket = new Ticket(input, run.permits, headers, this.#options.outcome, this.#fallback, this.#fallbackOnFailure);
     const timeout = this.guards.timeout;
     if (timeout !== undefined && onTimeout !== undefined) {
       const ms = timeout.options.duration;
@@ -138,17 +143,17 @@ export class GuardPipeline {
   }
 
   /** A store or policy failure is not the client's fault: never a 429, never a 500. */
-  #broken(permits: readonly Permit[], error: unknown): GuardResult {
-    release(permits);
+  #broken(run: Run, error: unknown): GuardResult {
+    release(run.permits, run.taken);
     const code = isBreakwaterError(error) ? error.code : ErrorCode.StoreUnavailable;
     return { admitted: false, response: rejectionResponse({ code, policy: policyOf(error), retryAfterMs: 1_000 }, this.#options.statuses) };
   }
 
-  async #refuse(rejection: Rejection, input: HttpInput, permits: readonly Permit[], decisions: readonly (Decision | undefined)[] | undefined): Promise<GuardResult> {
-    release(permits);
+  async #refuse(rejection: Rejection, run: Run): Promise<GuardResult> {
+    release(run.permits, run.taken);
     const headers: Record<string, string> = {};
-    if (decisions !== undefined) this.#headers.write(headers, decisions, this.#clock.now());
-    return { admitted: false, response: await this.#answer(rejection, undefined, input, headers) };
+    if (run.decisions !== undefined) this.#headers.write(headers, run.decisions, this.#clock.now());
+    return { admitted: false, response: await this.#answer(rejection, undefined, run.input, headers) };
   }
 
   async #answer(rejection: Pick<Rejection, 'code' | 'policy' | 'retryAfterMs'>, error: unknown, input: HttpInput, headers: Record<string, string>): Promise<HttpResponse> {
@@ -165,11 +170,15 @@ export class GuardPipeline {
   }
 }
 
-/** One request's progress through the guards, once a guard answered with a promise. */
+/** One request's progress through the guards. */
 interface Run {
   readonly input: HttpInput;
+  /** One slot per guard that hands out a permit; the first `taken` are held. */
   readonly permits: Permit[];
+  taken: number;
+  /** The rate limit's and the quota's decisions, for the rate-limit fields (none when the route sends none). */
   readonly decisions: (Decision | undefined)[] | undefined;
+  counted: number;
   readonly onTimeout: ((response: HttpResponse) => void) | undefined;
 }
 
@@ -183,8 +192,8 @@ function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
   return typeof (value as { then?: unknown }).then === 'function';
 }
 
-function release(permits: readonly Permit[]): void {
-  for (const permit of permits) permit.release();
+function release(permits: readonly Permit[], taken: number): void {
+  for (let i = 0; i < taken; i++) (permits[i] as Permit).release();
 }
 
 function policyOf(error: unknown): string {

@@ -3,7 +3,8 @@ import type { HttpInput, RequestInfo } from './request-info.js';
 
 /**
  * The {@link HttpInput} a route's guards receive. The client key is worked out on first read: a
- * route guarded only by a breaker or a bulkhead never pays for parsing the IP.
+ * route guarded only by a breaker or a bulkhead never pays for parsing the IP. `header` is made on
+ * first read too.
  */
 export class RequestInput implements HttpInput {
   readonly ip: string;
@@ -15,6 +16,7 @@ export class RequestInput implements HttpInput {
   readonly #info: RequestInfo;
   readonly #clientKey: ResolvedClientKey;
   #client: string | undefined;
+  #header: ((name: string) => string | undefined) | undefined;
 
   constructor(info: RequestInfo, clientKey: ResolvedClientKey) {
     this.ip = info.ip;
@@ -32,8 +34,10 @@ export class RequestInput implements HttpInput {
     return (this.#client ??= clientKeyOf(this.#clientKey, this.#info));
   }
 
-  header(name: string): string | undefined {
-    return this.#info.header(name);
+  /** One request header (lower-case name). A getter, so that it can be destructured: `({ header }) => header('x-tenant')`. */
+  get header(): (name: string) => string | undefined {
+    const info = this.#info;
+    return (this.#header ??= (name) => info.header(name));
   }
 
   /** The plain fields with the client key, for logs; not the framework's request (`source`) nor the user. */
