@@ -11,7 +11,9 @@ import type { BreakwaterFastifyOptions } from './types.js';
  * GC time per request about tenfold in the HTTP benchmark; a property of the request costs nothing.
  */
 const ticketKey = Symbol('breakwater.ticket');
-type TicketHolder = { [ticketKey]: Ticket | null };
+/** The error the handler threw (onError), judged when the response ends: also a request decoration. */
+const errorKey = Symbol('breakwater.error');
+type TicketHolder = { [ticketKey]: Ticket | null; [errorKey]: unknown };
 const ticketOf = (request: FastifyRequest): Ticket | null => (request as unknown as TicketHolder)[ticketKey];
 
 /** A guard's answer, synchronous or not: the request goes on with its ticket, or the refusal is sent. */
@@ -43,6 +45,7 @@ const plugin: FastifyPluginAsync<BreakwaterFastifyOptions> = async (fastify: Fas
   const trust = trustProxyMode(fastify);
   fastify.decorate('breakwater', { registry });
   fastify.decorateRequest(ticketKey, null);
+  fastify.decorateRequest(errorKey, undefined);
   // Declared up front, so that counting a request does not change the shape of every request.
   fastify.decorateRequest(requestCountSlot as unknown as string, null);
   if (health !== undefined) {
@@ -81,7 +84,6 @@ const plugin: FastifyPluginAsync<BreakwaterFastifyOptions> = async (fastify: Fas
     if ('then' in pending) pending.then((result) => proceed(request, reply, done, result), () => void send(reply, unavailable));
     else proceed(request, reply, done, pending);
   });
-  const errors = new WeakMap<FastifyRequest, unknown>();
   fastify.addHook('onSend', (request, reply, payload, done) => {
     const ticket = ticketOf(request);
     if (ticket === null) return done(null, payload);
@@ -90,7 +92,7 @@ const plugin: FastifyPluginAsync<BreakwaterFastifyOptions> = async (fastify: Fas
       ticket.release();
       return done(null, payload);
     }
-    const error = errors.get(request);
+    const error = (request as unknown as TicketHolder)[errorKey];
     if (ticket.intercepts(reply.statusCode, error)) {
       void ticket.recover(reply.statusCode, error).then((response) => done(null, response === undefined ? payload : replace(reply, payload, response)));
       return;
@@ -103,7 +105,7 @@ const plugin: FastifyPluginAsync<BreakwaterFastifyOptions> = async (fastify: Fas
   });
   // The error is judged when the response ends (or replaced by the fallback in onSend).
   fastify.addHook('onError', (request, _reply, error, done) => {
-    errors.set(request, error);
+    (request as unknown as TicketHolder)[errorKey] = error;
     done();
   });
   // The handler may still run: the permits (a bulkhead slot) stay held until it sends (onSend) or the
@@ -115,7 +117,7 @@ const plugin: FastifyPluginAsync<BreakwaterFastifyOptions> = async (fastify: Fas
   fastify.addHook('onResponse', (request, reply, done) => {
     const ticket = ticketOf(request);
     if (ticket === null) return done();
-    const error = errors.get(request);
+    const error = (request as unknown as TicketHolder)[errorKey];
     if (error === undefined) ticket.finish(reply.statusCode);
     else ticket.fail(error);
     done();

@@ -104,12 +104,15 @@ type Counted = { [countedKey]?: string | Set<string> | null };
 export const requestCountSlot: symbol = countedKey;
 const countedElsewhere = new WeakMap<object, string | Set<string>>();
 
+/** True once some source could not carry the record (sealed, frozen): only then is the WeakMap read. */
+let someoneFrozen = false;
+
 /** Records that `source` (a request) was counted by `policy` under `key`; warns the second time. */
 export function noteCount(warnings: Warnings, source: object | undefined, policy: string, key: string): void {
   if (source === undefined) return;
   const id = `${policy}\u0000${key}`;
-  const onSource = Object.isExtensible(source);
-  const seen = (onSource ? (source as Counted)[countedKey] : countedElsewhere.get(source)) ?? undefined;
+  const holder = source as Counted;
+  const seen = holder[countedKey] ?? (someoneFrozen ? countedElsewhere.get(source) : undefined);
   if (seen === id || (typeof seen === 'object' && seen.has(id))) {
     warnings.warn(WarningCode.DoubleCount);
     return;
@@ -119,6 +122,14 @@ export function noteCount(warnings: Warnings, source: object | undefined, policy
     return;
   }
   const next = seen === undefined ? id : new Set([seen, id]);
-  if (onSource) (source as Counted)[countedKey] = next;
-  else countedElsewhere.set(source, next);
+  // No Object.isExtensible per request (a runtime call): write, then check that the write held.
+  try {
+    holder[countedKey] = next;
+  } catch {
+    // Strict mode throws on a frozen source; sloppy mode ignores the write, which the check below sees.
+  }
+  if (holder[countedKey] !== next) {
+    someoneFrozen = true;
+    countedElsewhere.set(source, next);
+  }
 }
