@@ -76,7 +76,10 @@ const plugin: FastifyPluginAsync<BreakwaterFastifyOptions> = async (fastify: Fas
     const guards = select(request, route);
     if (guards === undefined) return done();
     const info = requestInfo(request, route.url);
-    if (trust !== 'restricted') checkForwarding(setup.warnings, trust, info.header('x-forwarded-for'));
+    if (trust !== 'restricted') {
+      const forwardedFor = request.headers['x-forwarded-for'];
+      checkForwarding(setup.warnings, trust, Array.isArray(forwardedFor) ? forwardedFor.join(', ') : forwardedFor);
+    }
     const onTimeout = guards.guards.timeout === undefined ? undefined : (response: HttpResponse) => {
       if (!reply.sent) void send(reply, response);
     };

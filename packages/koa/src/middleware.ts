@@ -29,7 +29,8 @@ export function guardMiddleware(setup: HttpSetup, select: (ctx: Context) => Guar
     const guards = select(ctx);
     if (guards === undefined) return next();
     const info = requestInfo(ctx);
-    checkForwarding(setup.warnings, trustProxyMode(ctx), info.header('x-forwarded-for'));
+    const forwardedFor = ctx.req.headers['x-forwarded-for'];
+    checkForwarding(setup.warnings, trustProxyMode(ctx), Array.isArray(forwardedFor) ? forwardedFor.join(', ') : forwardedFor);
     const timed = guards.guards.timeout !== undefined;
     const pending = guards.admit(info, timed ? (response) => respondNow(ctx, response) : undefined);
     const result = 'then' in pending ? await pending : pending;

@@ -37,6 +37,25 @@ describe('koa factories', () => {
     expect((await fetch(url)).status).toBe(429);
   });
 
+  it('hands key functions a request whose header reader and client key can be destructured', async () => {
+    const seen: string[] = [];
+    const app = new Koa();
+    app.use(
+      rateLimit({
+        name: 'tenants',
+        clientKey: { by: 'custom', key: ({ header }) => header('x-tenant') },
+        limits: [{ capacity: 1, refillRate: 1, refillInterval: '1h', key: ({ client, header }: { client: string; header: (name: string) => string | undefined }) => (seen.push(`${client}|${header('x-tenant')}`), client) }],
+      }),
+    );
+    app.use((ctx) => {
+      ctx.body = 'ok';
+    });
+    const url = await serve(app);
+    const tenant = async (name: string) => (await fetch(url, { headers: { 'x-tenant': name } })).status;
+    expect([await tenant('a'), await tenant('b'), await tenant('a')]).toEqual([200, 200, 429]);
+    expect(seen).toEqual(['a|a', 'b|b', 'a|a']);
+  });
+
   it('judges thrown HTTP errors by their status: ctx.throw(404) is not a failure', async () => {
     const app = new Koa();
     app.silent = true;
