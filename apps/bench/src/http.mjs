@@ -69,6 +69,16 @@ if (values.help) {
   console.log('usage: node src/http.mjs [--rounds 5] [--duration 10] [--warmup 3] [--connections 50] [--tool wrk|autocannon] [--frameworks a,b] [--variants a,b] [--no-redis] [--out DIR]');
   process.exit(0);
 }
+/**
+ * Diagnostic variants, run only when named in `--variants`: one guard alone (`only-rateLimit`,
+ * `only-circuitBreaker`, `only-bulkhead`, no headers) and, on Fastify, empty hooks
+ * (`hooks-onRequest`, `hooks-onRequest+onSend+onResponse`, …) that price the framework's own hook machinery.
+ */
+for (const variant of values.variants.split(',')) {
+  if (/^only-(rateLimit|circuitBreaker|bulkhead)$/.test(variant) || /^hooks-[A-Za-z+]+$/.test(variant)) {
+    VARIANTS[variant] = { label: `diagnostic: ${variant}`, expect: { absent: ['ratelimit', 'ratelimit-policy'] }, diagnostic: true, fastifyOnly: variant.startsWith('hooks-') };
+  }
+}
 const rounds = Number(values.rounds);
 const duration = Number(values.duration);
 const warmup = Number(values.warmup);
@@ -76,7 +86,11 @@ const connections = Number(values.connections);
 const wanted = new Set(values.variants.split(','));
 const configs = values.frameworks
   .split(',')
-  .flatMap((framework) => (FRAMEWORKS[framework] ?? []).filter((v) => wanted.has(v) && !(values['no-redis'] && VARIANTS[v].redis)).map((variant) => ({ framework, variant })));
+  .flatMap((framework) =>
+    [...(FRAMEWORKS[framework] ?? []), ...Object.keys(VARIANTS).filter((v) => VARIANTS[v].diagnostic && !(VARIANTS[v].fastifyOnly && framework !== 'fastify'))]
+      .filter((v) => wanted.has(v) && !(values['no-redis'] && VARIANTS[v].redis))
+      .map((variant) => ({ framework, variant })),
+  );
 if (configs.length === 0) throw new Error('no configuration selected');
 
 /** GET / once; checks the answer is the route's 200 `hello` and that the variant's headers are (not) there. */
