@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyError, classifyStatus, defaultStatuses, ErrorCode, RateLimitHeaderWriter, rejectionResponse, retryAfterSeconds, WarningCode, Warnings, checkForwarding, noteCount } from '../src/index.js';
+import { classifyError, classifyStatus, defaultStatuses, ErrorCode, RateLimitHeaderWriter, rejectionResponse, retryAfterSeconds, WarningCode, Warnings, checkForwarding, noteCount, requestCountSlot } from '../src/index.js';
 import { outcomeSchema } from '../src/http/outcome-classifier.js';
 
 describe('outcome classification', () => {
@@ -110,5 +110,16 @@ describe('warnings', () => {
       expect(logged).toEqual([WarningCode.DoubleCount]);
       expect(Object.getOwnPropertySymbols(request).length).toBe(Object.isFrozen(request) ? 0 : 1);
     }
+  });
+  it('keeps its record in a slot the framework declared (requestCountSlot), even on a sealed request', () => {
+    const logged: string[] = [];
+    const warnings = new Warnings({ warn: (_m, { code }) => void logged.push(code) });
+    const request = Object.seal({ [requestCountSlot]: null as unknown });
+    noteCount(warnings, request, 'api', '1.1.1.1');
+    expect(request[requestCountSlot]).not.toBeNull();
+    noteCount(warnings, request, 'search', '1.1.1.1');
+    expect(logged).toEqual([]);
+    noteCount(warnings, request, 'api', '1.1.1.1');
+    expect(logged).toEqual([WarningCode.DoubleCount]);
   });
 });

@@ -1,9 +1,15 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import * as promClient from 'prom-client';
 import { Registry as PromClientRegistry } from 'prom-client';
-import { HandlerFailedError, httpSetup, prometheusMetrics, Registry, type MetricsOptions, type PrometheusMetrics, type GuardPipeline, type GuardResult, type HttpInput, type HttpResponse, type RequestInfo, type RouteGuards, type Ticket } from '../src/index.js';
+import { HandlerFailedError, httpSetup, noteCount, prometheusMetrics, Registry, requestCountSlot, Warnings, type MetricsOptions, type PrometheusMetrics, type GuardPipeline, type GuardResult, type HttpInput, type HttpResponse, type RequestInfo, type RouteGuards, type Ticket } from '../src/index.js';
 
 describe('http types', () => {
+  it('exports the request slot of the double-count check as a symbol', () => {
+    expectTypeOf(requestCountSlot).toEqualTypeOf<symbol>();
+    expectTypeOf(noteCount).parameters.toEqualTypeOf<[Warnings, object | undefined, string, string]>();
+  });
+
+
   it('admits to a response or a ticket', () => {
     const guards = httpSetup('t', {}).pipeline({});
     expectTypeOf(guards).toEqualTypeOf<GuardPipeline>();
