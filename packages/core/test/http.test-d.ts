@@ -1,7 +1,7 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import * as promClient from 'prom-client';
 import { Registry as PromClientRegistry } from 'prom-client';
-import { HandlerFailedError, httpSetup, noteCount, prometheusMetrics, Registry, requestCountSlot, Warnings, type MetricsOptions, type PrometheusMetrics, type GuardPipeline, type GuardResult, type HttpInput, type HttpResponse, type RequestInfo, type RouteGuards, type Ticket } from '../src/index.js';
+import { HandlerFailedError, httpSetup, noteCount, prometheusMetrics, Registry, requestCountSlot, type Warnings, type MetricsOptions, type PrometheusMetrics, type GuardPipeline, type GuardResult, type HttpInput, type HttpResponse, type RequestInfo, type RouteGuards, type Ticket } from '../src/index.js';
 
 describe('http types', () => {
   it('exports the request slot of the double-count check as a symbol', () => {
