@@ -127,7 +127,7 @@ async function load(url, seconds) {
 }
 
 /** The figures of wrk's `--latency` report. */
-export function parseWrk(text) {
+function parseWrk(text) {
   const ms = (label) => {
     const match = new RegExp(`^\\s*${label}%\\s+([\\d.]+)(us|ms|s)\\b`, 'm').exec(text);
     if (!match) return null;

@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, clientKeyOf, compilePattern, ipKey, type RequestInfo } from '../src/index.js';
+import { ConfigError, clientKeyOf, compilePattern, headerReader, headerValue, ipKey, type RequestInfo } from '../src/index.js';
 import { clientKeySchema } from '../src/http/client-key.js';
 import { isDottedQuad } from '../src/http/ip.js';
 
@@ -84,5 +84,16 @@ describe('isDottedQuad (the hand-written IPv4 check on the per-request path)', (
   it('agrees with node:net isIP on random strings of digits and dots, and accepts every IPv4 address', () => {
     fc.assert(fc.property(fc.stringMatching(/^[0-9.]{0,16}$/), (ip) => isDottedQuad(ip) === (isIP(ip) === 4)), { numRuns: 5_000 });
     fc.assert(fc.property(fc.ipV4(), (ip) => isDottedQuad(ip)), { numRuns: 1_000 });
+  });
+});
+
+describe('headerValue / headerReader (the headers of a Node request as RequestInfo.header)', () => {
+  it('reads one header, joins a repeated one, and answers undefined for a missing one', () => {
+    const headers = { 'x-api-key': 'k1', 'x-tags': ['a', 'b'] };
+    expect(headerValue(headers, 'x-api-key')).toBe('k1');
+    expect(headerValue(headers, 'x-tags')).toBe('a, b');
+    expect(headerValue(headers, 'x-missing')).toBeUndefined();
+    const { header } = { header: headerReader(headers) };
+    expect(header('x-tags')).toBe('a, b');
   });
 });

@@ -1,11 +1,13 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import * as promClient from 'prom-client';
 import { Registry as PromClientRegistry } from 'prom-client';
-import { HandlerFailedError, httpSetup, noteCount, prometheusMetrics, Registry, requestCountSlot, type Warnings, type MetricsOptions, type PrometheusMetrics, type GuardPipeline, type GuardResult, type HttpInput, type HttpResponse, type RequestInfo, type RouteGuards, type Ticket } from '../src/index.js';
+import { HandlerFailedError, headerReader, headerValue, httpSetup, noteCount, prometheusMetrics, Registry, requestCountSlot, type Warnings, type MetricsOptions, type PrometheusMetrics, type GuardPipeline, type GuardResult, type HttpInput, type HttpResponse, type RequestInfo, type RouteGuards, type Ticket } from '../src/index.js';
 
 describe('http types', () => {
   it('exports the request slot of the double-count check as a symbol', () => {
     expectTypeOf(requestCountSlot).toEqualTypeOf<symbol>();
+    expectTypeOf(headerValue).returns.toEqualTypeOf<string | undefined>();
+    expectTypeOf(headerReader({})).toMatchTypeOf<RequestInfo['header']>();
     expectTypeOf(noteCount).parameters.toEqualTypeOf<[Warnings, object | undefined, string, string]>();
   });
 

@@ -1,4 +1,4 @@
-import type { RequestInfo, TrustProxyMode } from '@breakwater/core';
+import { headerReader, type RequestInfo, type TrustProxyMode } from '@breakwater/core';
 import type { Application, Request } from 'express';
 
 /** Maps an Express request to the core's {@link RequestInfo}; `req.ip` honours the app's `trust proxy`. */
@@ -8,10 +8,7 @@ export function requestInfo(req: Request): RequestInfo {
     method: req.method,
     path: req.path,
     route: req.route?.path as string | undefined,
-    header: (name) => {
-      const value = req.headers[name];
-      return Array.isArray(value) ? value.join(', ') : value;
-    },
+    header: headerReader(req.headers),
     source: req,
     user: (req as Request & { user?: unknown }).user,
   };

@@ -1,7 +1,7 @@
-import { breakerHealth, breakerHealthPath, checkForwarding, httpSetup, mergeFieldValue, Registry, requestCountSlot, type GuardPipeline, type GuardResult, type HttpResponse, type Ticket } from '@breakwater/core';
+import { breakerHealth, breakerHealthPath, checkForwarding, headerValue, httpSetup, mergeFieldValue, Registry, requestCountSlot, type GuardPipeline, type GuardResult, type HttpResponse, type Ticket } from '@breakwater/core';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import fp from 'fastify-plugin';
-import { requestInfo, trustProxyMode } from './request-info.js';
+import { pathOf, requestInfo, trustProxyMode } from './request-info.js';
 import { replace, send } from './send.js';
 import type { BreakwaterFastifyOptions } from './types.js';
 
@@ -63,10 +63,7 @@ const plugin: FastifyPluginAsync<BreakwaterFastifyOptions> = async (fastify: Fas
       if (guards === undefined) perRoute.set(own, (guards = setup.pipeline(own)));
       return guards;
     }
-    if (table === undefined) return fallbackGuards;
-    const url = request.url;
-    const query = url.indexOf('?');
-    return table.match(request.method, query < 0 ? url : url.slice(0, query)) ?? fallbackGuards;
+    return table?.match(request.method, pathOf(request.url)) ?? fallbackGuards;
   };
 
   // Callback-style hooks: no promise per hook per request on the synchronous (memory store) path.
@@ -76,10 +73,7 @@ const plugin: FastifyPluginAsync<BreakwaterFastifyOptions> = async (fastify: Fas
     const guards = select(request, route);
     if (guards === undefined) return done();
     const info = requestInfo(request, route.url);
-    if (trust !== 'restricted') {
-      const forwardedFor = request.headers['x-forwarded-for'];
-      checkForwarding(setup.warnings, trust, Array.isArray(forwardedFor) ? forwardedFor.join(', ') : forwardedFor);
-    }
+    checkForwarding(setup.warnings, trust, headerValue(request.headers, 'x-forwarded-for'));
     const onTimeout = guards.guards.timeout === undefined ? undefined : (response: HttpResponse) => {
       if (!reply.sent) void send(reply, response);
     };

@@ -1,4 +1,4 @@
-import type { RequestInfo, TrustProxyMode } from '@breakwater/core';
+import { headerReader, type RequestInfo, type TrustProxyMode } from '@breakwater/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 
 /** Maps a Fastify request to the core's {@link RequestInfo}; `request.ip` honours `trustProxy`. */
@@ -20,23 +20,23 @@ class FastifyRequestInfo implements RequestInfo {
   #header: ((name: string) => string | undefined) | undefined;
 
   constructor(request: FastifyRequest, route: string | undefined) {
-    const url = request.url;
-    const query = url.indexOf('?');
     this.ip = request.ip;
     this.method = request.method;
-    this.path = query < 0 ? url : url.slice(0, query);
+    this.path = pathOf(request.url);
     this.route = route;
     this.source = request;
     this.user = (request as FastifyRequest & { user?: unknown }).user;
   }
 
   get header(): (name: string) => string | undefined {
-    const headers = this.source.headers;
-    return (this.#header ??= (name) => {
-      const value = headers[name];
-      return Array.isArray(value) ? value.join(', ') : value;
-    });
+    return (this.#header ??= headerReader(this.source.headers));
   }
+}
+
+/** A request URL's path: the URL without its query string. */
+export function pathOf(url: string): string {
+  const query = url.indexOf('?');
+  return query < 0 ? url : url.slice(0, query);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { checkForwarding, mergeFieldValue, representationHeaders, serializeBody, statusOf, type GuardPipeline, type HttpResponse, type HttpSetup, type Ticket } from '@breakwater/core';
+import { checkForwarding, headerValue, mergeFieldValue, representationHeaders, serializeBody, statusOf, type GuardPipeline, type HttpResponse, type HttpSetup, type Ticket } from '@breakwater/core';
 import type { Context, Middleware, Next } from 'koa';
 import { requestInfo, trustProxyMode } from './request-info.js';
 
@@ -29,8 +29,7 @@ export function guardMiddleware(setup: HttpSetup, select: (ctx: Context) => Guar
     const guards = select(ctx);
     if (guards === undefined) return next();
     const info = requestInfo(ctx);
-    const forwardedFor = ctx.req.headers['x-forwarded-for'];
-    checkForwarding(setup.warnings, trustProxyMode(ctx), Array.isArray(forwardedFor) ? forwardedFor.join(', ') : forwardedFor);
+    checkForwarding(setup.warnings, trustProxyMode(ctx), headerValue(ctx.req.headers, 'x-forwarded-for'));
     const timed = guards.guards.timeout !== undefined;
     const pending = guards.admit(info, timed ? (response) => respondNow(ctx, response) : undefined);
     const result = 'then' in pending ? await pending : pending;

@@ -1,4 +1,4 @@
-import type { RequestInfo, TrustProxyMode } from '@breakwater/core';
+import { headerReader, type RequestInfo, type TrustProxyMode } from '@breakwater/core';
 import type { Context } from 'koa';
 
 /** Maps a Koa context to the core's {@link RequestInfo}; `ctx.ip` honours `app.proxy`. */
@@ -29,11 +29,7 @@ class KoaRequestInfo implements RequestInfo {
   }
 
   get header(): (name: string) => string | undefined {
-    const headers = this.source.headers;
-    return (this.#header ??= (name) => {
-      const value = headers[name];
-      return Array.isArray(value) ? value.join(', ') : value;
-    });
+    return (this.#header ??= headerReader(this.source.headers));
   }
 }
 

@@ -125,7 +125,8 @@ export class GuardPipeline {
   #admitted(run: Run): GuardResult {
     const { input, decisions, onTimeout } = run;
     let headers = noHeaders;
-    if (decisions !== undefined && run.counted > 0) {
+    // Decisions exist only for a route with a rate limit or a quota, each of which has decided by now.
+    if (decisions !== undefined) {
       headers = {};
       this.#headers.write(headers, decisions, this.#clock.now());
     }

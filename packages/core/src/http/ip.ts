@@ -1,4 +1,4 @@
-import { isIP } from 'node:net';
+import { isIPv6 } from 'node:net';
 
 /** Default prefix IPv6 addresses are keyed by: one /56 is typically one customer. */
 export const defaultIpv6Subnet = 56;
@@ -16,9 +16,7 @@ export const defaultIpv6Subnet = 56;
  */
 export function ipKey(ip: string, ipv6Subnet: number = defaultIpv6Subnet): string {
   if (isDottedQuad(ip)) return ip;
-  const family = isIP(ip);
-  if (family === 4) return ip;
-  if (family !== 6) return 'unknown';
+  if (!isIPv6(ip)) return 'unknown';
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
   if (mapped !== null) return mapped[1] as string;
   if (ipv6Subnet >= 128) return ip.toLowerCase();

@@ -72,8 +72,8 @@ export class RateLimit<TInput = unknown> implements ObservablePolicy<RateLimitSn
     const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(signal.reason);
     const cost = this.#costOf(input as TInput, options?.cost);
-    const single = this.#single;
-    if (single === undefined || (this.#queue !== undefined && this.#queue.depth > 0)) return this.#decide(input as TInput, cost, signal, this.#admission);
+    const single = this.#fastSingle();
+    if (single === undefined) return this.#decide(input as TInput, cost, signal, this.#admission);
     // One limit, nobody queued: one store call, and an admitted call builds only its permit.
     const key = this.#limits.keyOf(0, input as TInput);
     const decision = this.#store.consume(single, key, cost, this.#clock.now());
@@ -88,8 +88,8 @@ export class RateLimit<TInput = unknown> implements ObservablePolicy<RateLimitSn
     try {
       const input = options?.input as TInput;
       const cost = this.#costOf(input, options?.cost);
-      const single = this.#single;
-      if (single === undefined || (this.#queue !== undefined && this.#queue.depth > 0)) return this.#run(this.#decide(input, cost, signal, identity), fn, signal);
+      const single = this.#fastSingle();
+      if (single === undefined) return this.#run(this.#decide(input, cost, signal, identity), fn, signal);
       // The hot path: one store call; with the memory store, nothing is allocated for an admitted call.
       const key = this.#limits.keyOf(0, input);
       const now = this.#clock.now();
@@ -171,7 +171,17 @@ export class RateLimit<TInput = unknown> implements ObservablePolicy<RateLimitSn
       this.#counts.allowed++;
       return runAdmitted(fn, signal);
     }
-    return this.#run(this.#judge(new Judgement([key], [decision]), cost, signal), fn, signal);
+    return this.#run(this.#judgeOne(decision, key, cost, signal), fn, signal);
+  }
+
+  /** The one limit's spec when this call can be decided by a single store call: one limit, no lists, nobody queued ahead. */
+  #fastSingle(): LimitSpec | undefined {
+    return this.#queue !== undefined && this.#queue.depth > 0 ? undefined : this.#single;
+  }
+
+  /** Judges a single limit's decision that was not a plain admission (refused, shadowed, queued). */
+  #judgeOne(decision: Decision, key: string, cost: number, signal: AbortSignal | undefined): Verdict | Promise<Verdict> {
+    return this.#judge(new Judgement([key], [decision]), cost, signal);
   }
 
   /** `acquire` after its single store decision. */
@@ -180,7 +190,7 @@ export class RateLimit<TInput = unknown> implements ObservablePolicy<RateLimitSn
       this.#counts.allowed++;
       return new RateLimitPermit(this.name, [toRateLimitDecision(this.name, this.#limits.names[0] as string, key, decision)], 0, false);
     }
-    return thenVerdict(this.#judge(new Judgement([key], [decision]), cost, signal), this.#admission);
+    return thenVerdict(this.#judgeOne(decision, key, cost, signal), this.#admission);
   }
 
   #consume(keys: readonly string[], cost: number): Judgement | Promise<Judgement> {
