@@ -69,6 +69,7 @@ export type {
   SlidingWindowSpec,
   TokenBucketSpec,
 } from './store/limit-spec.js';
+export { limitOf } from './store/limit-spec.js';
 export { MemoryStore, memoryStore } from './store/memory-store.js';
 export { OutageGuard, type StoreErrorMode, type StoreFailure } from './store/outage-guard.js';
 export type { MemoryStoreOptions, ResolvedMemoryStoreOptions } from './store/memory-store-options.js';

@@ -1,12 +1,13 @@
-import type { BreakerBinding, BreakerStateHandle, BreakerStateStore, Decision, LimitSpec, Store } from '@breakwater/core';
+import { type BreakerBinding, type BreakerStateHandle, type BreakerStateStore, type Decision, type LimitSpec, limitOf, type Store } from '@breakwater/core';
 import { BlockedCache } from './blocked-cache.js';
 import { SharedBreakerState } from './breaker/shared-breaker-state.js';
 import { BreakerSubscriber } from './breaker/subscriber.js';
 import { keyHead, stateKey } from './keys.js';
 import { isCluster, offlineQueueWarning, type RedisClient } from './redis-client.js';
 import { resolveRedisStoreOptions, type RedisStoreOptions, type ResolvedRedisStoreOptions } from './redis-store-options.js';
+import { type Frame, frameOf } from './script-call.js';
 import { type Decoder, type Reply, ScriptRunner } from './script-runner.js';
-import { algorithmTags, batchScript, type LuaScript, scriptOf, specParams } from './scripts/scripts.js';
+import { algorithmTags, batchScript, compactReply, type LuaScript, scriptOf, specParams } from './scripts/scripts.js';
 
 /** What a single-key decision needs of its spec, encoded once per spec object. */
 interface EncodedSpec {
@@ -15,6 +16,10 @@ interface EncodedSpec {
   readonly head: string;
   /** The spec's three numbers as script arguments. */
   readonly params: readonly [string, string, string];
+  /** Its decisions' limit (the replies leave it out). */
+  readonly limit: number;
+  /** The call's encoding around its key for cost 1 on Redis time: the arguments never change then. */
+  readonly frame: Frame;
 }
 
 /**
@@ -51,7 +56,7 @@ export class RedisStore implements Store, BreakerStateStore {
   readonly #encoded = new WeakMap<LimitSpec, EncodedSpec>();
   /** A consume's reply to a decision; a refusal is remembered in the blocked-key cache. */
   readonly #decided: Decoder<Decision> = (reply, call) => {
-    const decision = toDecision(reply, 0);
+    const decision = decisionOf(reply, 0, call.limit, call.at);
     if (!decision.allowed) this.#blocked.remember(call.key, call.cost, call.at, decision);
     return decision;
   };
@@ -81,25 +86,35 @@ export class RedisStore implements Store, BreakerStateStore {
       const cached = this.#blocked.get(id, cost, local);
       if (cached !== undefined) return cached;
     }
-    const { script, params } = encoded;
-    const args = [script.sha, '1', id, 'c', this.#clientClock ? String(local) : '', cost === 1 ? '1' : String(cost), params[0], params[1], params[2]];
-    return this.#runner.run(script, args, timersNow, this.#decided, id, cost, local);
+    const { script, params, limit } = encoded;
+    if (cost === 1 && !this.#clientClock) {
+      return this.#runner.run(script, [script.sha, '1', id, params[0], params[1], params[2]], timersNow, this.#decided, id, 1, local, limit, encoded.frame);
+    }
+    const args = [script.sha, '1', id, params[0], params[1], params[2], String(cost)];
+    if (this.#clientClock) args.push(String(local));
+    return this.#runner.run(script, args, timersNow, this.#decided, id, cost, local, limit);
   }
 
   consumeAll(specs: readonly LimitSpec[], keys: readonly string[], cost: number, now: number): Promise<readonly Decision[]> {
     if (specs.length !== keys.length) return Promise.reject(new TypeError(`consumeAll: ${specs.length} specs but ${keys.length} keys`));
     if (this.#cluster && keys.some((key) => key !== keys[0])) return this.#consumeAcrossSlots(specs, keys, cost, now);
-    const args = [this.#nowArg(now), String(cost)];
+    const timersNow = this.options.timers.now();
+    const local = this.#clientClock ? Math.floor(now) : timersNow;
+    const args = [this.#clientClock ? String(local) : '', String(cost)];
     for (const spec of specs) args.push(algorithmTags[spec.algorithm], ...specParams(spec).map(String));
     const ids = specs.map((spec, i) => stateKey(this.options.prefix, spec.id, keys[i] as string));
-    const decode = (reply: Reply) => specs.map((_, i) => toDecision(reply, 5 * i));
-    return this.#runner.run(batchScript, ScriptRunner.argsOf(batchScript, ids, args), this.options.timers.now(), decode);
+    const decode = (reply: Reply) => specs.map((spec, i) => decisionOf(reply, 4 * i, limitOf(spec), local));
+    return this.#runner.run(batchScript, ScriptRunner.argsOf(batchScript, ids, args), timersNow, decode);
   }
 
   async peek(spec: LimitSpec, key: string, now: number): Promise<Decision> {
-    const { script, params } = this.#encode(spec);
-    const args = ScriptRunner.argsOf(script, [stateKey(this.options.prefix, spec.id, key)], ['p', this.#nowArg(now), '1', ...params]);
-    return this.#runner.run(script, args, this.options.timers.now(), firstDecision);
+    const { script, params, limit } = this.#encode(spec);
+    const timersNow = this.options.timers.now();
+    const local = this.#clientClock ? Math.floor(now) : timersNow;
+    const rest = [...params, 'p'];
+    if (this.#clientClock) rest.push(String(local));
+    const args = ScriptRunner.argsOf(script, [stateKey(this.options.prefix, spec.id, key)], rest);
+    return this.#runner.run(script, args, timersNow, peeked, '', 0, local, limit);
   }
 
   async reset(spec: LimitSpec, key: string): Promise<void> {
@@ -173,28 +188,28 @@ export class RedisStore implements Store, BreakerStateStore {
   #encode(spec: LimitSpec): EncodedSpec {
     let encoded = this.#encoded.get(spec);
     if (encoded === undefined) {
-      const [a, b, c] = specParams(spec);
-      encoded = { script: scriptOf[spec.algorithm], head: keyHead(this.options.prefix, spec.id), params: [String(a), String(b), String(c)] };
+      const script = scriptOf[spec.algorithm];
+      const params = specParams(spec).map(String) as [string, string, string];
+      encoded = { script, head: keyHead(this.options.prefix, spec.id), params, limit: limitOf(spec), frame: frameOf(script.sha, params) };
       this.#encoded.set(spec, encoded);
     }
     return encoded;
   }
 
-  #nowArg(now: number): string {
-    return this.#clientClock ? String(Math.floor(now)) : '';
+}
+
+const peeked: Decoder<Decision> = (reply, call) => decisionOf(reply, 0, call.limit, call.at);
+
+/**
+ * A decision from a script's reply (docs/redis.md, "The scripts"): one integer `remaining * 2^32 +
+ * (resetAt - now)` for an admission, or `{allowed, remaining, resetAt - now, retryAfterMs}` from
+ * `reply[at]` on. `limit` is the spec's; `now` is the caller's clock when the call was made, so that
+ * `resetAt` is on that clock (Redis `TIME` decides, the caller's clock reads the result).
+ */
+function decisionOf(reply: Reply, at: number, limit: number, now: number): Decision {
+  if (typeof reply === 'number') {
+    const remaining = Math.floor(reply / compactReply.resetSpan);
+    return { allowed: true, limit, remaining, resetAt: now + (reply - remaining * compactReply.resetSpan), retryAfterMs: 0 };
   }
-}
-
-function firstDecision(reply: Reply): Decision {
-  return toDecision(reply, 0);
-}
-
-function toDecision(reply: Reply, at: number): Decision {
-  return {
-    allowed: Number(reply[at]) === 1,
-    limit: Number(reply[at + 1]),
-    remaining: Number(reply[at + 2]),
-    resetAt: Number(reply[at + 3]),
-    retryAfterMs: Number(reply[at + 4]),
-  };
+  return { allowed: Number(reply[at]) === 1, limit, remaining: Number(reply[at + 1]), resetAt: now + Number(reply[at + 2]), retryAfterMs: Number(reply[at + 3]) };
 }

@@ -2,8 +2,28 @@ import { StoreUnavailableError } from '@breakwater/core';
 import { Command } from 'ioredis';
 import type { LuaScript } from './scripts/scripts.js';
 
-/** A script's reply: integers (and strings, from a script that returns them). */
-export type Reply = (number | string)[];
+/** A script's reply: one integer (a compact decision), or an array of integers (and strings, from a script that returns them). */
+export type Reply = number | (number | string)[];
+
+/**
+ * The RESP encoding of a call around its one key, built once per script and spec: a call with a
+ * frame is written as `before`, the key, `after` (three strings) instead of by ioredis's
+ * `toWritable`, which encodes every argument on every call (about 1,800 client instructions each,
+ * docs/benchmarks.md). Build it with {@link frameOf}.
+ */
+export interface Frame {
+  readonly before: string;
+  readonly after: string;
+}
+
+/** The {@link Frame} of `EVALSHA <sha> 1 <key> ...rest`. */
+export function frameOf(sha: string, rest: readonly string[]): Frame {
+  return Object.freeze({ before: `*${4 + rest.length}\r\n$7\r\nevalsha\r\n${bulk(sha)}${bulk('1')}`, after: rest.map(bulk).join('') });
+}
+
+function bulk(value: string): string {
+  return `$${Buffer.byteLength(value)}\r\n${value}\r\n`;
+}
 
 /** Turns a script's reply into what the call resolves to; one function per store, not per call. */
 export type Decoder<T> = (reply: Reply, call: ScriptCall<T>) => T;
@@ -37,14 +57,17 @@ export class ScriptCall<T> extends Command {
   readonly #script: LuaScript;
   readonly #decode: Decoder<T>;
   readonly #rejectPromise: (error: Error) => void;
-  /** The state key, the cost and the local instant of a decision, for its decoder. */
+  /** The state key, the cost, the local instant and the spec's limit of a decision, for its decoder. */
   readonly key: string;
   readonly cost: number;
   readonly at: number;
+  readonly limit: number;
+  /** How the call is written, when its arguments are `[sha, '1', key, ...frame's arguments]`. */
+  readonly #frame: Frame | undefined;
   /** The call's number, in the order the runner sent its calls. */
   readonly seq: number;
 
-  constructor(owner: CallOwner, script: LuaScript, args: string[], options: ConstructorParameters<typeof Command>[2], decode: Decoder<T>, key: string, cost: number, at: number, seq: number) {
+  constructor(owner: CallOwner, script: LuaScript, args: string[], options: ConstructorParameters<typeof Command>[2], decode: Decoder<T>, key: string, cost: number, at: number, limit: number, frame: Frame | undefined, seq: number) {
     super('evalsha', args, options);
     this.seq = seq;
     this.#owner = owner;
@@ -53,6 +76,8 @@ export class ScriptCall<T> extends Command {
     this.key = key;
     this.cost = cost;
     this.at = at;
+    this.limit = limit;
+    this.#frame = frame;
     this.#rejectPromise = this.reject;
     // ioredis calls `command.reject(error)` as a method: one shared function, no closure per call.
     this.reject = rejectCall;
@@ -66,6 +91,14 @@ export class ScriptCall<T> extends Command {
     this.#owner.settled(this as ScriptCall<unknown>);
     // The promise resolves to the decoder's value; ioredis's typing only knows strings and buffers.
     return this.#decode(reply, this) as unknown as string;
+  }
+
+  /** The command in RESP: from its {@link Frame} when it has one (the key is `args[2]`, after any key prefix). */
+  override toWritable(socket: object): string | Buffer {
+    const frame = this.#frame;
+    const key = this.args[2];
+    if (frame === undefined || typeof key !== 'string') return super.toWritable(socket);
+    return frame.before + bulk(key) + frame.after;
   }
 
   /** Settles the call with a failure (see {@link rejectCall}). */

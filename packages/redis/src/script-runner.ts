@@ -1,7 +1,7 @@
 import { type Clock, StoreUnavailableError, type TimerHandle } from '@breakwater/core';
 import type { Command } from 'ioredis';
 import type { RedisClient } from './redis-client.js';
-import { type CallOwner, type Decoder, ScriptCall } from './script-call.js';
+import { type CallOwner, type Decoder, type Frame, ScriptCall } from './script-call.js';
 import type { LuaScript } from './scripts/scripts.js';
 
 export type { Decoder, Reply } from './script-call.js';
@@ -51,15 +51,16 @@ export class ScriptRunner implements CallOwner {
   /**
    * Runs `script` with `args`, the `EVALSHA` argument list (`script.sha`, the key count, the keys, the
    * arguments, all strings), and resolves to `decode(reply, call)`, where the call carries `key`,
-   * `cost` and `at` for the decoder; rejects with {@link StoreUnavailableError}. `now` is the clock's
-   * current time (the caller has read it already), from which the deadline runs.
+   * `cost`, `at` and `limit` for the decoder; rejects with {@link StoreUnavailableError}. `now` is the
+   * clock's current time (the caller has read it already), from which the deadline runs. A `frame`
+   * writes the call (its `args` must then be `[sha, '1', key, ...the frame's arguments]`).
    */
-  run<T>(script: LuaScript, args: string[], now: number, decode: Decoder<T>, key = '', cost = 0, at = 0): Promise<T> {
+  run<T>(script: LuaScript, args: string[], now: number, decode: Decoder<T>, key = '', cost = 0, at = 0, limit = 0, frame?: Frame): Promise<T> {
     const status = this.#client.status;
     if (status !== 'ready') return Promise.reject(new StoreUnavailableError(`redis connection is ${status}`));
     if (this.#inFlight >= this.#maxInFlight) return Promise.reject(new StoreUnavailableError(`${this.#inFlight} redis calls already waiting`));
     this.#inFlight++;
-    const call = new ScriptCall<T>(this, script, args, this.#options, decode, key, cost, at, this.#base + this.#calls.length);
+    const call = new ScriptCall<T>(this, script, args, this.#options, decode, key, cost, at, limit, frame, this.#base + this.#calls.length);
     this.#calls.push(call as ScriptCall<unknown>);
     this.#deadlines.push(now + this.#timeoutMs);
     if (this.#timer === undefined) this.#arm(this.#timeoutMs);

@@ -57,3 +57,16 @@ export interface CalendarWindowSpec extends SpecBase {
   readonly windowStart: number;
   readonly windowEnd: number;
 }
+
+/**
+ * The limit a spec's decisions report (`Decision.limit`): a token bucket's capacity, GCRA's burst,
+ * a window's limit. A store whose replies leave the limit out (to keep them short) fills it in from this.
+ *
+ * @example
+ * ```ts
+ * limitOf({ id: 'api', algorithm: 'gcra', limit: 10, periodMs: 1000, burst: 20 }); // 20
+ * ```
+ */
+export function limitOf(spec: LimitSpec): number {
+  return spec.algorithm === 'token-bucket' ? spec.capacity : spec.algorithm === 'gcra' ? spec.burst : spec.limit;
+}

@@ -1,6 +1,6 @@
 import { StoreUnavailableError } from '../errors/store-unavailable-error.js';
 import type { Decision } from './decision.js';
-import type { LimitSpec } from './limit-spec.js';
+import { type LimitSpec, limitOf } from './limit-spec.js';
 import { MemoryStore } from './memory-store.js';
 import type { Store, StoreStats } from './store.js';
 
@@ -119,7 +119,7 @@ export class OutageGuard implements Store {
 
 /** The decision of a limit that is off: admitted, full, nothing to wait for. */
 function openDecision(spec: LimitSpec, now: number): Decision {
-  const limit = spec.algorithm === 'token-bucket' ? spec.capacity : spec.algorithm === 'gcra' ? spec.burst : spec.limit;
+  const limit = limitOf(spec);
   return { allowed: true, limit, remaining: limit, resetAt: Math.floor(now), retryAfterMs: 0 };
 }
 

@@ -4,8 +4,11 @@ import type { LuaScript } from '../scripts/scripts.js';
 import type { SpecArgs } from './spec-args.js';
 import { parseReply, type ScriptResult } from './summary.js';
 
-/** Breaker replies are parsed once the call has settled (state changes are rare; no decoder needed). */
-const asReply = (reply: Reply): Reply => reply;
+/**
+ * Breaker replies are parsed once the call has settled (state changes are rare; no decoder needed).
+ * The breaker scripts reply with arrays; an integer would be read as one item.
+ */
+const asReply = (reply: Reply): (string | number)[] => (typeof reply === 'number' ? [reply] : reply);
 
 /**
  * Runs one breaker's scripts: its keys, the clock argument and the spec's arguments added to each

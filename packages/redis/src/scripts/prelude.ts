@@ -1,6 +1,7 @@
 /**
- * Lua shared by every script: integer helpers that mirror `step-output.ts` in `@breakwater/core`,
- * the clock (Redis `TIME`, or the caller's `now`), and how a key's state is read and written.
+ * Lua shared by the scripts, as blocks of statements rather than functions (a `local function` is a
+ * new closure on every run of a script): the clock (Redis `TIME`, or the caller's `now`), and how a
+ * key's state is read and written.
  *
  * A state key holds one binary string, `struct.pack('<Bc0dddd', #tag, tag, s0, s1, s2, expiresAt)`:
  * the algorithm's tag, its three integers and the instant (`resetAt`) from which the state is
@@ -13,43 +14,45 @@
  * TTL is at least 60 s of real time: it only collects the key, and the stored `expiresAt` decides when
  * it is stale. Arguments are read by arithmetic coercion (`ARGV[i] + 0`), half the cost of `tonumber`.
  */
-export const preludeLua = `
-local floor, ceil = math.floor, math.ceil
-local pack, unpack, byte, format = struct.pack, struct.unpack, string.byte, string.format
-local function fdiv(a, b) return floor(a / b) end
-local function cdiv(a, b) return ceil(a / b) end
-local function one(ms) if ms > 1 then return ms end return 1 end
-local function lmod(a, b) return a - floor(a / b) * b end
-local function int(x) return format('%.0f', x) end
-local min_ttl = 0
-local function clock(arg)
-  if arg ~= '' then
-    min_ttl = 60000
-    return floor(arg + 0)
-  end
+export const localsLua = `local floor, ceil = math.floor, math.ceil
+`;
+
+/**
+ * Declares `now` (epoch ms) and `min_ttl`: the caller's clock `arg` when `given` holds, else Redis `TIME`.
+ */
+export function clockLua(given: string, arg: string): string {
+  return `
+local now, min_ttl = 0, 0
+if ${given} then
+  now, min_ttl = floor(${arg} + 0), 60000
+else
   local t = redis.call('TIME')
-  return t[1] * 1000 + floor(t[2] / 1000)
-end
-local function load(key, tag, now)
-  local v = redis.call('GET', key)
-  if v and #v > 33 and #v == 33 + byte(v, 1) then
-    local a, s0, s1, s2, e = unpack('<Bc0dddd', v)
-    if a == tag and e > now then return s0, s1, s2 end
-  end
-  return 0, 0, 0
-end
-local function save(key, tag, s0, s1, s2, resetAt, now)
-  if resetAt > now then
-    local ttl = resetAt - now
-    if ttl < min_ttl then ttl = min_ttl end
-    redis.call('SET', key, pack('<Bc0dddd', #tag, tag, s0, s1, s2, resetAt), 'PX', format('%d', ttl))
-  else
-    redis.call('DEL', key)
-  end
-end
-local function reply(allowed, limit, remaining, resetAt, retry)
-  local a = 0
-  if allowed then a = 1 end
-  return {a, limit, remaining, resetAt, retry}
+  now = t[1] * 1000 + floor(t[2] / 1000)
 end
 `;
+}
+
+/** Declares `s0, s1, s2`: the state of algorithm `tag` at `key`, or `0, 0, 0`. */
+export function loadLua(key: string, tag: string): string {
+  return `
+local s0, s1, s2 = 0, 0, 0
+local v = redis.call('GET', ${key})
+if v and #v > 33 and #v == 33 + string.byte(v, 1) then
+  local t, a0, a1, a2, e = struct.unpack('<Bc0dddd', v)
+  if t == ${tag} and e > now then s0, s1, s2 = a0, a1, a2 end
+end
+`;
+}
+
+/** Writes state `n0, n1, n2` of algorithm `tag` at `key`, whole again at `rst` (deleted if that has passed). */
+export function saveLua(key: string, tag: string): string {
+  return `
+if rst > now then
+  local ttl = rst - now
+  if ttl < min_ttl then ttl = min_ttl end
+  redis.call('SET', ${key}, struct.pack('<Bc0dddd', #${tag}, ${tag}, n0, n1, n2, rst), 'PX', string.format('%d', ttl))
+else
+  redis.call('DEL', ${key})
+end
+`;
+}

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { AlgorithmName, LimitSpec } from '@breakwater/core';
-import { calendarWindowLua, fixedWindowLua, gcraLua, allKernelsLua, slidingWindowLua, tokenBucketLua } from './kernels.js';
-import { preludeLua } from './prelude.js';
+import { allKernels, calendarWindow, fixedWindow, gcra, type Kernel, kernelFunction, slidingWindow, tokenBucket } from './kernels.js';
+import { clockLua, loadLua, localsLua, saveLua } from './prelude.js';
 
 /** A Lua script with its SHA1, run by `EVALSHA` and loaded again on `NOSCRIPT`. */
 export interface LuaScript {
@@ -21,56 +21,77 @@ export function script(name: string, source: string, keys: number): LuaScript {
 
 /** The tag each algorithm writes into its state, and reads back (a tag of another algorithm reads as fresh). */
 export const algorithmTags: Readonly<Record<AlgorithmName, string>> = Object.freeze({
-  'token-bucket': 'tb',
-  gcra: 'gc',
-  'sliding-window': 'sw',
-  'fixed-window': 'fw',
-  'calendar-window': 'cw',
+  'token-bucket': tokenBucket.tag,
+  gcra: gcra.tag,
+  'sliding-window': slidingWindow.tag,
+  'fixed-window': fixedWindow.tag,
+  'calendar-window': calendarWindow.tag,
 });
+
+/** A decision whose reply fits one integer: admitted, `remaining < 2^21` and `resetAt - now < 2^32` (49 days). */
+export const compactReply = Object.freeze({ remainingLimit: 2 ** 21, resetSpan: 2 ** 32 });
+
+/**
+ * The reply, from `a, rem, rst, rty` and `now`: one integer `rem * 2^32 + (rst - now)` for an
+ * admission that fits ({@link compactReply}: every realistic limit), else `{a 0|1, rem, rst - now,
+ * rty}`. The limit is the spec's own, which the caller knows, and `resetAt` goes back relative, so
+ * that the caller adds its own clock's reading. An integer reply costs Redis and the client less to
+ * encode and parse than an array (docs/benchmarks.md, "Redis store").
+ */
+const replyLua = `
+local d = rst - now
+if a and rem >= 0 and rem < ${compactReply.remainingLimit} and d >= 0 and d < ${compactReply.resetSpan} then return rem * ${compactReply.resetSpan} + d end
+if a then a = 1 else a = 0 end
+return {a, rem, d, rty}
+`;
 
 /**
  * One decision on one key.
  *
  * - `KEYS[1]`: the state key.
- * - `ARGV[1]`: `c` to consume, `p` to peek (nothing written: `allowed`/`retryAfterMs` for cost 1,
- *   `remaining`/`resetAt` for cost 0).
- * - `ARGV[2]`: the caller's `now` in epoch ms (client-clock mode), or `''` to read Redis `TIME`.
- * - `ARGV[3]`: the cost, an integer >= 0.
- * - `ARGV[4..6]`: the spec's three numbers ({@link specParams}).
+ * - `ARGV[1..3]`: the spec's three numbers ({@link specParams}).
+ * - `ARGV[4]`, optional: the cost (an integer >= 0), or `p` to peek (nothing written:
+ *   `allowed`/`retryAfterMs` for cost 1, `remaining`/`resetAt` for cost 0). Absent: cost 1.
+ * - `ARGV[5]`, optional: the caller's `now` in epoch ms (client-clock mode). Absent: Redis `TIME`.
  *
- * Returns `{allowed 0|1, limit, remaining, resetAt, retryAfterMs}`. Writes (with `PX`) only when the
- * request was admitted with a cost above 0, like the memory store.
+ * The common call (cost 1, Redis time) therefore sends the key and three arguments that never change
+ * for a spec. Returns as {@link replyLua}. Writes (with `PX`) only when the request was admitted with
+ * a cost above 0, like the memory store. The kernel runs inline (no closure) except in a peek.
  */
-function singleKeyScript(name: string, tag: string, kernelLua: string): LuaScript {
+function singleKeyScript(name: string, kernel: Kernel): LuaScript {
+  const tag = `'${kernel.tag}'`;
   return script(
     name,
-    `${preludeLua}${kernelLua}
-local key, now, cost = KEYS[1], clock(ARGV[2]), ARGV[3] + 0
-local p = {ARGV[4] + 0, ARGV[5] + 0, ARGV[6] + 0}
-local s0, s1, s2 = load(key, '${tag}', now)
-if ARGV[1] == 'p' then
-  local a, l, _, _, retry = step_${tag}(p, s0, s1, s2, now, 1)
-  local _, _, remaining, resetAt = step_${tag}(p, s0, s1, s2, now, 0)
-  return reply(a, l, remaining, resetAt, retry)
+    `${localsLua}local key, mode = KEYS[1], ARGV[4]
+local p1, p2, p3 = ARGV[1] + 0, ARGV[2] + 0, ARGV[3] + 0
+${clockLua('ARGV[5]', 'ARGV[5]')}${loadLua('key', tag)}
+local a, lim, rem, rst, rty, n0, n1, n2
+if mode == 'p' then
+${kernelFunction(kernel)}
+  a, lim, rem, rst, rty = step_${kernel.tag}(p1, p2, p3, s0, s1, s2, now, 1)
+  local _
+  _, _, rem, rst = step_${kernel.tag}(p1, p2, p3, s0, s1, s2, now, 0)
+else
+  local cost = 1
+  if mode then cost = mode + 0 end
+${kernel.block}
+  if a and cost > 0 then ${saveLua('key', tag)} end
 end
-local a, l, remaining, resetAt, retry, n0, n1, n2 = step_${tag}(p, s0, s1, s2, now, cost)
-if a and cost > 0 then save(key, '${tag}', n0, n1, n2, resetAt, now) end
-return reply(a, l, remaining, resetAt, retry)
-`,
+${replyLua}`,
     1,
   );
 }
 
 /** Token bucket: {@link singleKeyScript}. */
-export const tokenBucketScript = singleKeyScript('token-bucket', 'tb', tokenBucketLua);
+export const tokenBucketScript = singleKeyScript('token-bucket', tokenBucket);
 /** GCRA: {@link singleKeyScript}. */
-export const gcraScript = singleKeyScript('gcra', 'gc', gcraLua);
+export const gcraScript = singleKeyScript('gcra', gcra);
 /** Sliding-window counter: {@link singleKeyScript}. */
-export const slidingWindowScript = singleKeyScript('sliding-window', 'sw', slidingWindowLua);
+export const slidingWindowScript = singleKeyScript('sliding-window', slidingWindow);
 /** Fixed window: {@link singleKeyScript}. */
-export const fixedWindowScript = singleKeyScript('fixed-window', 'fw', fixedWindowLua);
+export const fixedWindowScript = singleKeyScript('fixed-window', fixedWindow);
 /** Calendar window (quotas): {@link singleKeyScript}. */
-export const calendarWindowScript = singleKeyScript('calendar-window', 'cw', calendarWindowLua);
+export const calendarWindowScript = singleKeyScript('calendar-window', calendarWindow);
 
 /**
  * `consumeAll`: several limits (any mix of algorithms) charged all or nothing, in one script.
@@ -79,34 +100,42 @@ export const calendarWindowScript = singleKeyScript('calendar-window', 'cw', cal
  * - `ARGV[1]`: `now` or `''` (Redis `TIME`); `ARGV[2]`: the cost.
  * - `ARGV[3 + 4(i-1) .. 6 + 4(i-1)]`: limit i's tag and its three numbers.
  *
- * Returns `5n` integers: each limit's `{allowed, limit, remaining, resetAt, retryAfterMs}`. When one
- * limit refuses, nothing is written and a limit that would have admitted reports its step with cost 0.
+ * Returns `4n` integers: each limit's `{allowed 0|1, remaining, resetAt - now, retryAfterMs}`. When
+ * one limit refuses, nothing is written and a limit that would have admitted reports its step with
+ * cost 0.
  */
 export const batchScript = script(
   'batch',
-  `${preludeLua}${allKernelsLua}
-local now, cost = clock(ARGV[1]), ARGV[2] + 0
+  `${localsLua}${allKernels.map(kernelFunction).join('')}
+local steps = {${allKernels.map((kernel) => `${kernel.tag} = step_${kernel.tag}`).join(', ')}}
+${clockLua("ARGV[1] ~= ''", 'ARGV[1]')}
+local cost = ARGV[2] + 0
 local n, all, held = #KEYS, true, {}
 for i = 1, n do
   local b = 3 + 4 * (i - 1)
   local tag = ARGV[b]
-  local p = {ARGV[b + 1] + 0, ARGV[b + 2] + 0, ARGV[b + 3] + 0}
-  local s0, s1, s2 = load(KEYS[i], tag, now)
-  local r = {steps[tag](p, s0, s1, s2, now, cost)}
-  held[i] = {tag, p, s0, s1, s2, r}
+  local p1, p2, p3 = ARGV[b + 1] + 0, ARGV[b + 2] + 0, ARGV[b + 3] + 0
+${loadLua('KEYS[i]', 'tag')}
+  local r = {steps[tag](p1, p2, p3, s0, s1, s2, now, cost)}
+  held[i] = {tag, p1, p2, p3, s0, s1, s2, r}
   all = all and r[1]
 end
 local out = {}
 for i = 1, n do
   local h = held[i]
-  local r = h[6]
+  local r = h[8]
   if all and cost > 0 then
-    save(KEYS[i], h[1], r[6], r[7], r[8], r[4], now)
+    local tag, n0, n1, n2, rst = h[1], r[6], r[7], r[8], r[4]
+${saveLua('KEYS[i]', 'tag')}
   elseif (not all) and r[1] then
-    r = {steps[h[1]](h[2], h[3], h[4], h[5], now, 0)}
+    r = {steps[h[1]](h[2], h[3], h[4], h[5], h[6], h[7], now, 0)}
   end
-  local d = reply(r[1], r[2], r[3], r[4], r[5])
-  for j = 1, 5 do out[#out + 1] = d[j] end
+  local a = 0
+  if r[1] then a = 1 end
+  out[#out + 1] = a
+  out[#out + 1] = r[3]
+  out[#out + 1] = r[4] - now
+  out[#out + 1] = r[5]
 end
 return out
 `,
@@ -125,7 +154,7 @@ export const scriptOf: Readonly<Record<AlgorithmName, LuaScript>> = Object.freez
 /** Every script, by name. */
 export const allScripts: readonly LuaScript[] = Object.freeze([tokenBucketScript, gcraScript, slidingWindowScript, fixedWindowScript, calendarWindowScript, batchScript]);
 
-/** A spec's three numbers, in the order its script reads them (`p[1..3]`). */
+/** A spec's three numbers, in the order its script reads them (`ARGV[1..3]`, `p1..p3`). */
 export function specParams(spec: LimitSpec): [number, number, number] {
   switch (spec.algorithm) {
     case 'token-bucket':
