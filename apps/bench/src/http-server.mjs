@@ -7,7 +7,8 @@
  * breaker + bulkhead, memory store, no rate-limit headers); `stack-headers` (the same with the IETF
  * `RateLimit` and `RateLimit-Policy` fields, the default); `peer` (express-rate-limit,
  * @fastify/rate-limit or koa-ratelimit, memory store, defaults except the limit); on Fastify also
- * `redis` (the stack with a RedisStore) and `peer-redis` (@fastify/rate-limit with its ioredis store).
+ * `redis` (the stack with a RedisStore), `redis-piped` (the same with `autoPipelining: true`) and
+ * `peer-redis` (@fastify/rate-limit with its ioredis store).
  * Limits are 1e9 per minute: nothing is refused.
  *
  * It measures itself: the parent sends `start` and `stop` over IPC; between them the server counts
@@ -40,15 +41,15 @@ async function breakwaterOptions() {
   // Diagnostics: `only-rateLimit`, `only-circuitBreaker`, `only-bulkhead` run one guard alone, no headers.
   const only = variant.startsWith('only-') ? variant.slice('only-'.length) : undefined;
   const guards = only === undefined ? all : { [only]: all[only] };
-  const http = { registry: new Registry(), headers: { standard: variant === 'stack-headers' || variant === 'redis' ? 'httpapi' : false } };
-  if (variant === 'redis') {
+  const http = { registry: new Registry(), headers: { standard: variant === 'stack-headers' || variant.startsWith('redis') ? 'httpapi' : false } };
+  if (variant.startsWith('redis')) {
     const { RedisStore } = await import('@breakwater/redis');
-    http.store = new RedisStore({ client: await redisClient(), prefix: 'bench-http' });
+    http.store = new RedisStore({ client: await redisClient(), prefix: 'bench-http', autoPipelining: variant === 'redis-piped' });
   }
   return { guards, http };
 }
 
-const stacked = variant === 'stack' || variant === 'stack-headers' || variant === 'redis' || variant.startsWith('only-');
+const stacked = variant === 'stack' || variant === 'stack-headers' || variant.startsWith('redis') || variant.startsWith('only-');
 
 async function express() {
   const { default: Express } = await import('express');

@@ -63,8 +63,8 @@ export class RedisStore implements Store, BreakerStateStore {
 
   constructor(options: RedisStoreOptions) {
     this.options = resolveRedisStoreOptions(options);
-    const { client, timers, commandTimeoutMs, maxInFlight, blockedCacheSize } = this.options;
-    this.#runner = new ScriptRunner(client, timers, commandTimeoutMs, maxInFlight);
+    const { client, timers, commandTimeoutMs, maxInFlight, blockedCacheSize, autoPipelining } = this.options;
+    this.#runner = new ScriptRunner(client, timers, commandTimeoutMs, maxInFlight, autoPipelining);
     this.#blocked = new BlockedCache(blockedCacheSize);
     this.#clientClock = this.options.clock === 'client';
     this.#cluster = isCluster(client);

@@ -1,8 +1,10 @@
 import { type Clock, StoreUnavailableError, type TimerHandle } from '@breakwater/core';
+import type { Writable } from 'node:stream';
 import type { Command } from 'ioredis';
 import type { RedisClient } from './redis-client.js';
 import { type CallOwner, type Decoder, type Frame, ScriptCall } from './script-call.js';
 import type { LuaScript } from './scripts/scripts.js';
+import { WriteBatch } from './write-batch.js';
 
 export type { Decoder, Reply } from './script-call.js';
 
@@ -37,9 +39,12 @@ export class ScriptRunner implements CallOwner {
   /** How many slots have been dropped from the front of `#calls`: a call's slot is `seq - #base`. */
   #base = 0;
   #timer: TimerHandle | undefined;
+  /** Set when the calls of one turn share one socket write (`autoPipelining`, single node and Sentinel). */
+  readonly #batch: WriteBatch | undefined;
 
-  constructor(client: RedisClient, clock: Clock, commandTimeoutMs: number, maxInFlight: number) {
+  constructor(client: RedisClient, clock: Clock, commandTimeoutMs: number, maxInFlight: number, autoPipelining = false) {
     this.#client = client;
+    this.#batch = autoPipelining ? new WriteBatch() : undefined;
     this.#clock = clock;
     this.#timeoutMs = commandTimeoutMs;
     this.#maxInFlight = maxInFlight;
@@ -82,6 +87,8 @@ export class ScriptRunner implements CallOwner {
 
   /** @internal */
   send(command: Command): void {
+    // A Cluster has a connection per node and no `stream` of its own: its calls are written one by one.
+    this.#batch?.hold((this.#client as { stream?: Writable }).stream);
     void this.#client.sendCommand(command);
   }
 

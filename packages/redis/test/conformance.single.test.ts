@@ -14,3 +14,8 @@ describeStoreConformance(
   () => new RedisStore({ client: redis.client, clock: 'client', prefix: `conf-nocache-${++run}`, commandTimeout: 2000, blockedCacheSize: 0 }),
   { test: { describe, it } },
 );
+describeStoreConformance(
+  'RedisStore on one redis-server (client clock, autoPipelining: the calls of a turn in one write)',
+  () => new RedisStore({ client: redis.client, clock: 'client', prefix: `conf-piped-${++run}`, commandTimeout: 2000, autoPipelining: true }),
+  { test: { describe, it } },
+);

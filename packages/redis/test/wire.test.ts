@@ -87,3 +87,54 @@ describe('the wire frame of a cost-1 call', () => {
     expect(await redis.client.keys('wire:*')).toEqual(['wire:tb:{ünï-用户}']);
   });
 });
+
+describe('autoPipelining', () => {
+  const spec = { id: 'tb', algorithm: 'token-bucket', capacity: 100, refillRate: 1, refillIntervalMs: 60_000 } as const;
+
+  type Writer = (this: unknown, ...args: unknown[]) => unknown;
+
+  /** Counts the socket's writes to the kernel: `_write` for one chunk, `_writev` for several held ones. */
+  function countWrites(stream: { _write: Writer; _writev?: Writer }) {
+    const seen = { single: 0, batches: [] as number[] };
+    const { _write: write, _writev: writev } = stream;
+    stream._write = function (this: unknown, ...args: unknown[]) {
+      seen.single++;
+      return write.apply(this, args);
+    };
+    stream._writev = function (this: unknown, ...args: unknown[]) {
+      seen.batches.push((args[0] as unknown[]).length);
+      return writev?.apply(this, args);
+    };
+    return { seen, restore: () => Object.assign(stream, { _write: write, _writev: writev }) };
+  }
+
+  it('writes the calls of one turn in one socket write, each still its own exact decision', async () => {
+    const store = new RedisStore({ client: redis.client, prefix: 'piped', commandTimeout: 2000, autoPipelining: true });
+    await store.consume(spec, 'warm', 1, 0); // the script is loaded: no NOSCRIPT retry in the count
+    const counter = countWrites(redis.client.stream as never);
+    try {
+      const decisions = await Promise.all(Array.from({ length: 20 }, (_, i) => store.consume(spec, i % 2 === 0 ? 'even' : 'odd', 1, 0)));
+      expect(counter.seen).toEqual({ single: 0, batches: [20] });
+      for (const key of [0, 1]) {
+        const remaining = decisions.filter((_, i) => i % 2 === key).map((d) => d.remaining);
+        expect(remaining).toEqual([99, 98, 97, 96, 95, 94, 93, 92, 91, 90]);
+      }
+    } finally {
+      counter.restore();
+    }
+  });
+
+  it('is off by default: a call is written as soon as it is made', async () => {
+    const store = new RedisStore({ client: redis.client, prefix: 'unpiped', commandTimeout: 2000 });
+    await store.consume(spec, 'warm', 1, 0);
+    const counter = countWrites(redis.client.stream as never);
+    try {
+      await Promise.all(Array.from({ length: 20 }, () => store.consume(spec, 'k', 1, 0)));
+      // The first write goes out at once; the socket holds the rest only while that one is in flight.
+      expect(counter.seen.single).toBeGreaterThanOrEqual(1);
+      expect(counter.seen.single + counter.seen.batches.reduce((a, b) => a + b, 0)).toBe(20);
+    } finally {
+      counter.restore();
+    }
+  });
+});
