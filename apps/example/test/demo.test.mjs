@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { clearOfHourBoundary, hourBoundaryWaitMs } from './support/hour-boundary.mjs';
 import { runGuidedDemo } from '../src/demo.mjs';
 import { startExample } from '../src/server.mjs';
 import { startRedis } from './support/redis-server.mjs';
+
+// The reports quota counts per UTC hour: no test may see it reset halfway.
+beforeEach(() => clearOfHourBoundary(), hourBoundaryWaitMs);
 
 /** Short phases: the same story in about 5 s. */
 const pace = { tickMs: 40, normalMs: 1_500, recoveryTimeout: '700ms', openHoldMs: 300, afterCloseMs: 200 };

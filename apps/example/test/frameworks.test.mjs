@@ -1,6 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { clearOfHourBoundary, hourBoundaryWaitMs } from './support/hour-boundary.mjs';
 import { exampleRoutes } from '../src/routes.mjs';
 import { startExample } from '../src/server.mjs';
+
+// The reports quota counts per UTC hour: no test may see it reset halfway.
+beforeEach(() => clearOfHourBoundary(), hourBoundaryWaitMs);
 
 const json = { 'content-type': 'application/json' };
 
