@@ -45,6 +45,10 @@ describe('rateLimit: one limit', () => {
     const permit = limiter.acquire({ ip: '1.1.1.1' });
     expect(permit).toBeInstanceOf(RateLimitPermit);
     expect((permit as RateLimitPermit).decision).toEqual({ allowed: true, limit: 2, remaining: 0, resetAt: t0 + 2000, retryAfterMs: 0, policy: 'api', name: 'per-ip', key: '1.1.1.1' });
+    // Named on first read, then the same objects on every read.
+    expect((permit as RateLimitPermit).decisions).toEqual([(permit as RateLimitPermit).decision]);
+    expect((permit as RateLimitPermit).decisions).toBe((permit as RateLimitPermit).decisions);
+    expect((permit as RateLimitPermit).decision).toBe((permit as RateLimitPermit).decision);
     const rejection = rejected(limiter.acquire({ ip: '1.1.1.1' }) as RateLimitAdmission);
     expect(rejection).toMatchObject({ code: 'ERR_RATE_LIMITED', reason: 'limited', retryAfterMs: 1000, policy: 'api' });
     expect(rejection.decision).toMatchObject({ allowed: false, name: 'per-ip', key: '1.1.1.1', retryAfterMs: 1000 });

@@ -1,22 +1,59 @@
 import { ChargedPermit } from '../policy/charged-permit.js';
-import type { RateLimitDecision } from './decision.js';
+import type { Decision } from '../store/decision.js';
+import { type RateLimitDecision, toRateLimitDecision } from './decision.js';
 
 /**
  * A rate limit's {@link Permit}. A rate limit counts calls when it admits them, so settling records
  * nothing; it only marks the permit settled, once.
  */
 export class RateLimitPermit extends ChargedPermit {
-  /** The most restrictive limit's decision; undefined for an allow-listed input (nothing was asked). */
-  readonly decision: RateLimitDecision | undefined;
-  /** Every limit's decision, in the order of `limits` (empty for an allow-listed input). */
-  readonly decisions: readonly RateLimitDecision[];
   /** True when a limit refused the call and shadow mode let it through. */
   readonly shadowed: boolean;
+  readonly #index: number;
+  #decisions: readonly RateLimitDecision[] | undefined;
+  /**
+   * A single limit's admission as the store answered it ({@link RateLimitPermit.single}), named only
+   * when read: a route that sends no rate-limit fields never reads it, and so never allocates the
+   * named decision and its array (two objects per request on the HTTP hot path).
+   */
+  #name = '';
+  #key = '';
+  #answer: Decision | undefined;
 
   constructor(policy: string, decisions: readonly RateLimitDecision[], index: number, shadowed: boolean) {
     super(policy);
-    this.decisions = decisions;
-    this.decision = decisions[index];
+    this.#decisions = decisions;
+    this.#index = index;
     this.shadowed = shadowed;
   }
+
+  /**
+   * The permit of a call that the one limit `name` admitted for `key` with the store's `answer`.
+   *
+   * @example
+   * ```ts
+   * const permit = RateLimitPermit.single('api', 'per-ip', '203.0.113.7', store.consume(spec, key, 1, now));
+   * permit.decision?.remaining;
+   * ```
+   */
+  static single(policy: string, name: string, key: string, answer: Decision): RateLimitPermit {
+    const permit = new RateLimitPermit(policy, none, 0, false);
+    permit.#decisions = undefined;
+    permit.#name = name;
+    permit.#key = key;
+    permit.#answer = answer;
+    return permit;
+  }
+
+  /** Every limit's decision, in the order of `limits` (empty for an allow-listed input). */
+  get decisions(): readonly RateLimitDecision[] {
+    return (this.#decisions ??= [toRateLimitDecision(this.policy, this.#name, this.#key, this.#answer as Decision)]);
+  }
+
+  /** The most restrictive limit's decision; undefined for an allow-listed input (nothing was asked). */
+  get decision(): RateLimitDecision | undefined {
+    return this.decisions[this.#index];
+  }
 }
+
+const none: readonly RateLimitDecision[] = Object.freeze([]);

@@ -9,7 +9,7 @@ import { guardedStore } from '../store/guarded-store.js';
 import type { StoreFailure } from '../store/outage-guard.js';
 import type { Store } from '../store/store.js';
 import type { Decision } from '../store/decision.js';
-import { Judgement, toRateLimitDecision } from './decision.js';
+import { Judgement } from './decision.js';
 import { RateLimitPermit } from './permit.js';
 import type { RateLimitDelayed, RateLimitEventMap, RateLimitExceeded, RateLimitRejected } from './events.js';
 import { LimitSet } from './limit-set.js';
@@ -188,7 +188,7 @@ export class RateLimit<TInput = unknown> implements ObservablePolicy<RateLimitSn
   #admitDecided(decision: Decision, key: string, cost: number, signal: AbortSignal | undefined): RateLimitAdmission | Promise<RateLimitAdmission> {
     if (decision.allowed) {
       this.#counts.allowed++;
-      return new RateLimitPermit(this.name, [toRateLimitDecision(this.name, this.#limits.names[0] as string, key, decision)], 0, false);
+      return RateLimitPermit.single(this.name, this.#limits.names[0] as string, key, decision);
     }
     return thenVerdict(this.#judgeOne(decision, key, cost, signal), this.#admission);
   }

@@ -35,7 +35,10 @@ export interface StoreStats {
 export interface Store {
   /** True when several processes share the state (a memory store is per process). */
   readonly shared: boolean;
-  /** Charges `cost` to `key` under `spec` if the limit admits it; returns the decision. */
+  /**
+   * Charges `cost` to `key` under `spec` if the limit admits it; returns the decision. The decision
+   * object is the caller's from then on (a permit may keep it): a store must not change it later.
+   */
   consume(spec: LimitSpec, key: string, cost: number, now: number): Decision | Promise<Decision>;
   /**
    * Charges `cost` under every spec (with the key at the same index) as one atomic step: either every
