@@ -49,6 +49,8 @@ describe('rateLimit: one limit', () => {
     expect((permit as RateLimitPermit).decisions).toEqual([(permit as RateLimitPermit).decision]);
     expect((permit as RateLimitPermit).decisions).toBe((permit as RateLimitPermit).decisions);
     expect((permit as RateLimitPermit).decision).toBe((permit as RateLimitPermit).decision);
+    // The store's answer without the names, for header fields: the same figures.
+    expect((permit as RateLimitPermit).storeDecision).toEqual({ allowed: true, limit: 2, remaining: 0, resetAt: t0 + 2000, retryAfterMs: 0 });
     const rejection = rejected(limiter.acquire({ ip: '1.1.1.1' }) as RateLimitAdmission);
     expect(rejection).toMatchObject({ code: 'ERR_RATE_LIMITED', reason: 'limited', retryAfterMs: 1000, policy: 'api' });
     expect(rejection.decision).toMatchObject({ allowed: false, name: 'per-ip', key: '1.1.1.1', retryAfterMs: 1000 });
@@ -195,6 +197,8 @@ describe('rateLimit: several limits', () => {
     for (let i = 0; i < 3; i++) limiter.acquire({ ip: 'a', user: 'u' });
     await limiter.reset({ ip: 'a', user: 'u' });
     expect((limiter.acquire({ ip: 'a', user: 'u' }) as RateLimitPermit).decisions.map((d) => d.remaining)).toEqual([2, 4, 5]);
+    const several = limiter.acquire({ ip: 'a', user: 'u' }) as RateLimitPermit;
+    expect(several.storeDecision).toBe(several.decision);
   });
 });
 

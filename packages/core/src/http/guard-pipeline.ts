@@ -4,6 +4,7 @@ import { ErrorCode } from '../errors/codes.js';
 import { TimeoutError } from '../errors/timeout-error.js';
 import { isBreakwaterError } from '../errors/breakwater-error.js';
 import type { Admission, Permit, Rejection } from '../policy/admission.js';
+import { RateLimitPermit } from '../rate-limit/permit.js';
 import type { Decision } from '../store/decision.js';
 import { rejectionResponse, type HttpResponse } from './http-response.js';
 import type { ResolvedHttpOptions } from './http-options.js';
@@ -116,7 +117,10 @@ export class GuardPipeline {
   /** Takes one guard's admission: true to go on (the permit is kept), false when it refused. */
   #take(run: Run, stage: number, admission: Admission): boolean {
     if (stage === 0) noteCount(this.#warnings, run.input.source, this.guards.rateLimit?.name ?? '', run.input.client);
-    if (stage < 2 && run.decisions !== undefined) run.decisions[run.counted++] = (admission as { decision?: Decision }).decision;
+    if (stage < 2 && run.decisions !== undefined) {
+      // A permit's unnamed decision: the header fields need only its figures (no allocation for a single limit).
+      run.decisions[run.counted++] = admission instanceof RateLimitPermit ? admission.storeDecision : (admission as { decision?: Decision }).decision;
+    }
     if (!admission.admitted) return false;
     run.permits[run.taken++] = admission;
     return true;

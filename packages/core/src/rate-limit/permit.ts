@@ -54,6 +54,15 @@ export class RateLimitPermit extends ChargedPermit {
   get decision(): RateLimitDecision | undefined {
     return this.decisions[this.#index];
   }
+
+  /**
+   * The most restrictive limit's decision without its names (policy, limit name, key): for a single
+   * limit, the store's own answer, so that reading it allocates nothing (the rate-limit header fields
+   * need only its figures). Undefined for an allow-listed input.
+   */
+  get storeDecision(): Decision | undefined {
+    return this.#answer ?? this.decision;
+  }
 }
 
 const none: readonly RateLimitDecision[] = Object.freeze([]);
