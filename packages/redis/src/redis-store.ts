@@ -81,7 +81,7 @@ export class RedisStore implements Store, BreakerStateStore {
     const id = `${encoded.head}${key}}`;
     // One clock read serves the command deadline and the blocked-key cache.
     const timersNow = this.options.timers.now();
-    const local = this.#clientClock ? Math.floor(now) : timersNow;
+    const local = this.#localNow(now, timersNow);
     if (this.#blocked.size !== 0) {
       const cached = this.#blocked.get(id, cost, local);
       if (cached !== undefined) return cached;
@@ -99,7 +99,7 @@ export class RedisStore implements Store, BreakerStateStore {
     if (specs.length !== keys.length) return Promise.reject(new TypeError(`consumeAll: ${specs.length} specs but ${keys.length} keys`));
     if (this.#cluster && keys.some((key) => key !== keys[0])) return this.#consumeAcrossSlots(specs, keys, cost, now);
     const timersNow = this.options.timers.now();
-    const local = this.#clientClock ? Math.floor(now) : timersNow;
+    const local = this.#localNow(now, timersNow);
     const args = [this.#clientClock ? String(local) : '', String(cost)];
     for (const spec of specs) args.push(algorithmTags[spec.algorithm], ...specParams(spec).map(String));
     const ids = specs.map((spec, i) => stateKey(this.options.prefix, spec.id, keys[i] as string));
@@ -110,7 +110,7 @@ export class RedisStore implements Store, BreakerStateStore {
   async peek(spec: LimitSpec, key: string, now: number): Promise<Decision> {
     const { script, params, limit } = this.#encode(spec);
     const timersNow = this.options.timers.now();
-    const local = this.#clientClock ? Math.floor(now) : timersNow;
+    const local = this.#localNow(now, timersNow);
     const rest = [...params, 'p'];
     if (this.#clientClock) rest.push(String(local));
     const args = ScriptRunner.argsOf(script, [stateKey(this.options.prefix, spec.id, key)], rest);
@@ -196,6 +196,13 @@ export class RedisStore implements Store, BreakerStateStore {
     return encoded;
   }
 
+  /**
+   * The instant a decision is made at, on the caller's side: the policy's `now` in client-clock mode,
+   * else the store's timers (the script replies relative to Redis `TIME`, and `resetAt` is put on this clock).
+   */
+  #localNow(now: number, timersNow: number): number {
+    return this.#clientClock ? Math.floor(now) : timersNow;
+  }
 }
 
 const peeked: Decoder<Decision> = (reply, call) => decisionOf(reply, 0, call.limit, call.at);
