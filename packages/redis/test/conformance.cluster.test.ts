@@ -58,4 +58,13 @@ describe('the 3-master cluster', () => {
     expect(errors.filter((message) => message.includes('CROSSSLOT'))).toEqual([]);
     expect(errors).toEqual([]);
   });
+
+  it('ignores autoPipelining (a connection per node, none of its own): every call is written and decided as usual', async () => {
+    const store = new RedisStore({ client, prefix: 'piped-cluster', commandTimeout: 2000, autoPipelining: true });
+    const bucket = { id: 'tb', algorithm: 'token-bucket', capacity: 3, refillRate: 1, refillIntervalMs: 600_000 } as const;
+    const decisions = await Promise.all(Array.from({ length: 40 }, (_, i) => store.consume(bucket, `client-${i % 10}`, 1, 0)));
+    // Each of the 10 clients: three admitted, then refused, in the order the calls were made.
+    for (let c = 0; c < 10; c++) expect(decisions.filter((_, i) => i % 10 === c).map((d) => d.allowed)).toEqual([true, true, true, false]);
+    expect(errors).toEqual([]);
+  });
 });

@@ -34,10 +34,11 @@ interface Sample {
   outcome: 'admitted' | 'limited' | 'unavailable' | 'other';
 }
 
-describe('Redis killed with kill -9, then frozen with SIGSTOP, under load', () => {
+// Each scenario also with autoPipelining: corked writes must not outlive a dead connection or a NOSCRIPT retry.
+describe.each([false, true])('Redis killed with kill -9, then frozen with SIGSTOP, under load (autoPipelining: %s)', (autoPipelining) => {
   it('never crashes or rejects unhandled; decisions return within commandTimeout + 20 ms and follow onStoreError; Redis-backed again within 2 s', async () => {
     const commandTimeout = 100;
-    const store = new RedisStore({ client, prefix: 'outage', commandTimeout });
+    const store = new RedisStore({ client, prefix: `outage-${autoPipelining}`, commandTimeout, autoPipelining });
     const limits = [{ key: (id: string) => id, capacity: 1_000_000, refillRate: 1_000_000 }];
     const closed = rateLimit({ name: 'closed', store, onStoreError: 'failClosed', limits });
     const local = rateLimit({ name: 'local', store, onStoreError: 'local', limits });
@@ -118,9 +119,9 @@ describe('Redis killed with kill -9, then frozen with SIGSTOP, under load', () =
   }, 30_000);
 });
 
-describe('SCRIPT FLUSH every second during load', () => {
+describe.each([false, true])('SCRIPT FLUSH every second during load (autoPipelining: %s)', (autoPipelining) => {
   it('surfaces 0 errors: NOSCRIPT is answered by loading the script again', async () => {
-    const store = new RedisStore({ client, prefix: 'flush-load', commandTimeout: 1_000 });
+    const store = new RedisStore({ client, prefix: `flush-load-${autoPipelining}`, commandTimeout: 1_000, autoPipelining });
     const spec = { id: 'flush', algorithm: 'gcra', limit: 1_000_000, periodMs: 1000, burst: 1_000_000 } as const;
     const batch = [spec, { id: 'flush-window', algorithm: 'sliding-window', limit: 1_000_000, windowMs: 1000 } as const];
     let running = true;
