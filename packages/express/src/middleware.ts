@@ -1,4 +1,4 @@
-import { checkForwarding, mergeFieldValue, serializeBody, type GuardPipeline, type GuardResult, type HttpResponse, type HttpSetup, type Ticket } from '@breakwater/core';
+import { checkForwarding, headerValue, mergeFieldValue, serializeBody, type GuardPipeline, type GuardResult, type HttpResponse, type HttpSetup, type Ticket } from '@breakwater/core';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { interceptFailures } from './intercept.js';
 import { requestInfo, trustProxyMode } from './request-info.js';
@@ -21,7 +21,7 @@ export function guardMiddleware(setup: HttpSetup, select: (req: Request) => Guar
     const guards = select(req);
     if (guards === undefined) return next();
     const info = requestInfo(req);
-    checkForwarding(setup.warnings, trustProxyMode(req.app), info.header('x-forwarded-for'));
+    checkForwarding(setup.warnings, trustProxyMode(req.app), headerValue(req.headers, 'x-forwarded-for'));
     let ticket: Ticket | undefined;
     let gone = false;
     // Attached before any await, so that no completion can be missed.

@@ -1,36 +1,9 @@
-import { headerReader, type RequestInfo, type TrustProxyMode } from '@breakwater/core';
+import { NodeRequestInfo, type RequestInfo, type TrustProxyMode } from '@breakwater/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 
 /** Maps a Fastify request to the core's {@link RequestInfo}; `request.ip` honours `trustProxy`. */
 export function requestInfo(request: FastifyRequest, route: string | undefined = request.routeOptions.url): RequestInfo {
-  return new FastifyRequestInfo(request, route);
-}
-
-/**
- * A class rather than a literal with a `header` closure: the closure is made only for a request
- * whose headers are read (by an API-key client key, say), and it can be destructured like a field.
- */
-class FastifyRequestInfo implements RequestInfo {
-  readonly ip: string;
-  readonly method: string;
-  readonly path: string;
-  readonly route: string | undefined;
-  readonly source: FastifyRequest;
-  readonly user: unknown;
-  #header: ((name: string) => string | undefined) | undefined;
-
-  constructor(request: FastifyRequest, route: string | undefined) {
-    this.ip = request.ip;
-    this.method = request.method;
-    this.path = pathOf(request.url);
-    this.route = route;
-    this.source = request;
-    this.user = (request as FastifyRequest & { user?: unknown }).user;
-  }
-
-  get header(): (name: string) => string | undefined {
-    return (this.#header ??= headerReader(this.source.headers));
-  }
+  return new NodeRequestInfo(request, request.ip, request.method, pathOf(request.url), route, (request as FastifyRequest & { user?: unknown }).user);
 }
 
 /** A request URL's path: the URL without its query string. */

@@ -56,7 +56,7 @@ export class RedisStore implements Store, BreakerStateStore {
   readonly #encoded = new WeakMap<LimitSpec, EncodedSpec>();
   /** A consume's reply to a decision; a refusal is remembered in the blocked-key cache. */
   readonly #decided: Decoder<Decision> = (reply, call) => {
-    const decision = decisionOf(reply, 0, call.limit, call.at);
+    const decision = oneDecision(reply, call);
     if (!decision.allowed) this.#blocked.remember(call.key, call.cost, call.at, decision);
     return decision;
   };
@@ -114,7 +114,7 @@ export class RedisStore implements Store, BreakerStateStore {
     const rest = [...params, 'p'];
     if (this.#clientClock) rest.push(String(local));
     const args = ScriptRunner.argsOf(script, [stateKey(this.options.prefix, spec.id, key)], rest);
-    return this.#runner.run(script, args, timersNow, peeked, '', 0, local, limit);
+    return this.#runner.run(script, args, timersNow, oneDecision, '', 0, local, limit);
   }
 
   async reset(spec: LimitSpec, key: string): Promise<void> {
@@ -205,7 +205,8 @@ export class RedisStore implements Store, BreakerStateStore {
   }
 }
 
-const peeked: Decoder<Decision> = (reply, call) => decisionOf(reply, 0, call.limit, call.at);
+/** A single-key script's reply, with the call's limit and instant. */
+const oneDecision: Decoder<Decision> = (reply, call) => decisionOf(reply, 0, call.limit, call.at);
 
 /**
  * A decision from a script's reply (docs/redis.md, "The scripts"): one integer `remaining * 2^32 +

@@ -5,6 +5,7 @@ export { classifyError, classifyStatus, type OutcomeOptions, type ResolvedOutcom
 export { defaultStatuses, headerEntries, mergeFieldValue, rejectionResponse, representationHeaders, retryAfterSeconds, serializeBody, statusFor, type HttpResponse, type ProblemDetails, type StatusMap } from './http-response.js';
 export { RateLimitHeaderWriter, windowSecondsOf, type HeaderPolicy, type HeaderStandard, type RateLimitHeaderOptions } from './ratelimit-headers.js';
 export { headerReader, headerValue, type NodeHeaders } from './request-headers.js';
+export { NodeRequestInfo } from './node-request-info.js';
 export { checkForwarding, insideRequest, noteCount, requestCountSlot, trackRequest, WarningCode, Warnings, type Logger, type TrustProxyMode } from './warnings.js';
 export type { FallbackContext, ResolvedGuards, RouteFallback, RouteGuards } from './route-guards.js';
 export { fallbackHeader, lastGoodDefaults, type ResponseFallback } from './response-fallback.js';
