@@ -12,8 +12,8 @@ export function write(res: Response, response: HttpResponse): void {
 
 /**
  * The one Express middleware every factory returns: runs the guards `select` picks for the request,
- * and settles the ticket when the response finishes (`finish`). When the client goes away first
- * (`close`), nothing is counted, but the permits (a bulkhead slot) stay held until the handler ends
+ * and settles the ticket when the response has finished (its `close`, after `finish`). When the client
+ * goes away first (`close` before `finish`), nothing is counted, but the permits (a bulkhead slot) stay held until the handler ends
  * the response: see {@link releaseWhenHandlerEnds}.
  */
 export function guardMiddleware(setup: HttpSetup, select: (req: Request) => GuardPipeline | undefined): RequestHandler {
@@ -24,10 +24,10 @@ export function guardMiddleware(setup: HttpSetup, select: (req: Request) => Guar
     checkForwarding(setup.warnings, trustProxyMode(req.app), headerValue(req.headers, 'x-forwarded-for'));
     let ticket: Ticket | undefined;
     let gone = false;
-    // Attached before any await, so that no completion can be missed.
-    res.once('finish', () => ticket?.finish(res.statusCode));
-    res.once('close', () => {
-      if (res.writableFinished) return;
+    // Attached before any await, so that no completion can be missed. A response emits `close`
+    // after `finish` too, so one listener (not a `once` pair, each with its wrapper) sees both endings.
+    res.on('close', () => {
+      if (res.writableFinished) return ticket?.finish(res.statusCode);
       gone = true;
       if (ticket !== undefined) releaseWhenHandlerEnds(res, ticket);
     });

@@ -1,5 +1,7 @@
 import { Registry } from '@breakwater/core';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { request as httpRequest } from 'node:http';
+import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import breakwaterDefault, { breakwater } from '../src/index.js';
 
@@ -10,6 +12,43 @@ afterEach(async () => {
 });
 
 const one = { capacity: 1, refillRate: 1, refillInterval: '1h' as const };
+
+/** A promise and its resolver: a handler waits on it until the test lets it go on. */
+function latch(): { promise: Promise<void>; open: () => void } {
+  let open = (): void => undefined;
+  const promise = new Promise<void>((resolve) => (open = resolve));
+  return { promise, open };
+}
+
+/** Sends GET `path` over real HTTP; resolves with the status once the response has begun. */
+function begin(url: string, path: string): Promise<{ status: number; body: () => Promise<string>; destroy: () => void }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(`${url}${path}`, { agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      const ended = new Promise<string>((done) => {
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => done(Buffer.concat(chunks).toString()));
+      });
+      resolve({ status: res.statusCode ?? 0, body: () => ended, destroy: () => req.destroy() });
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** The pool's occupancy and the breaker's counted calls on the test's app, guarded by `pool` and `cb`. */
+function counts(): { active: number; calls: number } {
+  const target = app as FastifyInstance;
+  const pool = target.breakwater.registry.get('bulkhead', 'pool')?.snapshot() as unknown as { active: number };
+  const cb = target.breakwater.registry.get('circuit-breaker', 'cb')?.snapshot() as unknown as { calls: number };
+  return { active: pool.active, calls: cb.calls };
+}
+
+/** Polls `check` until it holds (the permits settle on the response's close event, after the client read it). */
+async function eventually(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 5));
+  expect(check()).toBe(true);
+}
 
 describe('fastify plugin', () => {
   it('guards routes by config.breakwater, opts out with false, and falls back to global guards', async () => {
@@ -124,5 +163,59 @@ describe('fastify breaker health routes', () => {
     const snapshot = app.breakwater.registry.get('circuit-breaker', 'cb')?.snapshot() as unknown as { failures: number; calls: number };
     expect(snapshot).toMatchObject({ failures: 1, calls: 1 });
   });
-});
+  describe('settles what onSend leaves open, from the response\'s close', () => {
+    const guarded = { bulkhead: { name: 'pool', maxConcurrent: 1 }, circuitBreaker: { name: 'cb' } };
 
+    it('a hijacked reply holds its permits until its response ends, then counts it', async () => {
+      const gate = latch();
+      app = Fastify();
+      await app.register(breakwater, { global: guarded });
+      app.get('/raw', async (_request, reply) => {
+        reply.hijack();
+        await gate.promise;
+        reply.raw.writeHead(200, { 'content-type': 'text/plain' });
+        reply.raw.end('raw');
+      });
+      const url = await app.listen({ port: 0, host: '127.0.0.1' });
+      const first = begin(url, '/raw');
+      await eventually(() => counts().active === 1);
+      expect((await begin(url, '/raw')).status).toBe(503);
+      gate.open();
+      expect(await (await first).body()).toBe('raw');
+      await eventually(() => counts().active === 0);
+      expect(counts().calls).toBe(1);
+    });
+
+    /** An app whose `/stream` sends a stream the test feeds; one chunk is already in. */
+    async function streaming(): Promise<{ url: string; stream: Readable }> {
+      app = Fastify();
+      await app.register(breakwater, { global: guarded });
+      const stream = new Readable({ read() {} });
+      app.get('/stream', async (_request, reply) => reply.type('text/plain').send(stream));
+      stream.push('a');
+      return { url: await app.listen({ port: 0, host: '127.0.0.1' }), stream };
+    }
+
+    it('a streamed payload holds its permits until the stream ends, then counts it', async () => {
+      const { url, stream } = await streaming();
+      const first = await begin(url, '/stream');
+      expect(first.status).toBe(200);
+      expect(counts().active).toBe(1);
+      expect((await begin(url, '/stream')).status).toBe(503);
+      stream.push('b');
+      stream.push(null);
+      expect(await first.body()).toBe('ab');
+      await eventually(() => counts().active === 0);
+      expect(counts().calls).toBe(1);
+    });
+
+    it('a streamed payload whose client leaves frees its permits, uncounted', async () => {
+      const { url } = await streaming();
+      const first = await begin(url, '/stream');
+      expect(counts().active).toBe(1);
+      first.destroy();
+      await eventually(() => counts().active === 0);
+      expect(counts().calls).toBe(0);
+    });
+  });
+});
