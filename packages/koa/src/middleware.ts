@@ -35,8 +35,10 @@ export function guardMiddleware(setup: HttpSetup, select: (ctx: Context) => Guar
     const result = 'then' in pending ? await pending : pending;
     if (!result.admitted) return respond(ctx, result.response);
     const ticket = result.ticket;
+    // On the raw response: Koa's `ctx.set` builds four arrays and a closure per call.
     const headers = ticket.headers;
-    for (const name in headers) ctx.set(name, mergeFieldValue(name, ctx.response.get(name), headers[name] as string));
+    const res = ctx.res;
+    for (const name in headers) res.setHeader(name, mergeFieldValue(name, res.getHeader(name), headers[name] as string));
     // A deadline may pass after the client left: the ticket must know, so as not to count a timeout.
     if (timed) ctx.res.once('close', () => void (ctx.res.writableFinished || ticket.abandon()));
     let thrown: { readonly error: unknown } | undefined;
