@@ -12,9 +12,9 @@ export function write(res: Response, response: HttpResponse): void {
 
 /**
  * The one Express middleware every factory returns: runs the guards `select` picks for the request,
- * and settles the ticket when the response has finished (its `close`, after `finish`). When the client
- * goes away first (`close` before `finish`), nothing is counted, but the permits (a bulkhead slot) stay held until the handler ends
- * the response: see {@link releaseWhenHandlerEnds}.
+ * and settles the ticket when the response has finished (its `close`, after `finish`). When the
+ * client goes away first (`close` before `finish`), nothing is counted, but the permits (a bulkhead
+ * slot) stay held until the handler ends the response: see {@link releaseWhenHandlerEnds}.
  */
 export function guardMiddleware(setup: HttpSetup, select: (req: Request) => GuardPipeline | undefined): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {

@@ -40,7 +40,7 @@ export function guardMiddleware(setup: HttpSetup, select: (ctx: Context) => Guar
     const res = ctx.res;
     for (const name in headers) res.setHeader(name, mergeFieldValue(name, res.getHeader(name), headers[name] as string));
     // A deadline may pass after the client left: the ticket must know, so as not to count a timeout.
-    if (timed) ctx.res.once('close', () => void (ctx.res.writableFinished || ticket.abandon()));
+    if (timed) res.once('close', () => void (res.writableFinished || ticket.abandon()));
     let thrown: { readonly error: unknown } | undefined;
     try {
       await next();
