@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyError, classifyStatus, defaultStatuses, ErrorCode, RateLimitHeaderWriter, rejectionResponse, retryAfterSeconds, WarningCode, Warnings, checkForwarding, noteCount, requestCountSlot } from '../src/index.js';
+import { classifyError, classifyStatus, defaultStatuses, ErrorCode, RateLimitHeaderWriter, rejectionResponse, retryAfterSeconds, WarningCode, Warnings, checkForwarding, httpSetup, noteCount, requestCountSlot } from '../src/index.js';
 import { outcomeSchema } from '../src/http/outcome-classifier.js';
 
 describe('outcome classification', () => {
@@ -97,6 +97,17 @@ describe('warnings', () => {
     expect(logged).toEqual([]);
     noteCount(warnings, request, 'api', '1.1.1.1');
     expect(logged).toEqual([WarningCode.DoubleCount]);
+  });
+  it('skips the check, writing nothing on the request, when the adapter runs one pipeline per request', () => {
+    const logged: string[] = [];
+    const warnings = new Warnings({ warn: (_m, { code }) => void logged.push(code) }, { watchDoubleCounts: false });
+    const request = {};
+    noteCount(warnings, request, 'api', '1.1.1.1');
+    noteCount(warnings, request, 'api', '1.1.1.1');
+    expect(logged).toEqual([]);
+    expect(Object.getOwnPropertySymbols(request)).toEqual([]);
+    expect(httpSetup('t', {}, { onePipelinePerRequest: true }).warnings.watchesDoubleCounts).toBe(false);
+    expect(httpSetup('t', {}).warnings.watchesDoubleCounts).toBe(true);
   });
   it('tells apart several keys and policies on one request, also on a frozen request object', () => {
     for (const request of [{}, Object.freeze({})]) {

@@ -1,7 +1,7 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import * as promClient from 'prom-client';
 import { Registry as PromClientRegistry } from 'prom-client';
-import { HandlerFailedError, headerReader, headerValue, httpSetup, noteCount, prometheusMetrics, Registry, requestCountSlot, type Warnings, type MetricsOptions, type PrometheusMetrics, type GuardPipeline, type GuardResult, type HttpInput, type HttpResponse, type RequestInfo, type RouteGuards, type Ticket } from '../src/index.js';
+import { HandlerFailedError, headerReader, headerValue, httpSetup, noteCount, prometheusMetrics, Registry, requestCountSlot, Warnings, type AdapterTraits, type WarningsOptions, type MetricsOptions, type PrometheusMetrics, type GuardPipeline, type GuardResult, type HttpInput, type HttpResponse, type RequestInfo, type RouteGuards, type Ticket } from '../src/index.js';
 
 describe('http types', () => {
   it('exports the request slot of the double-count check as a symbol', () => {
@@ -9,6 +9,15 @@ describe('http types', () => {
     expectTypeOf(headerValue).returns.toEqualTypeOf<string | undefined>();
     expectTypeOf(headerReader({})).toMatchTypeOf<RequestInfo['header']>();
     expectTypeOf(noteCount).parameters.toEqualTypeOf<[Warnings, object | undefined, string, string]>();
+  });
+
+  it('takes adapter traits, and warnings that may skip the double-count check', () => {
+    expectTypeOf(httpSetup).parameter(2).toEqualTypeOf<AdapterTraits | undefined>();
+    expectTypeOf<AdapterTraits>().toEqualTypeOf<{ readonly onePipelinePerRequest?: boolean }>();
+    expectTypeOf<WarningsOptions>().toEqualTypeOf<{ readonly watchDoubleCounts?: boolean }>();
+    expectTypeOf(new Warnings(undefined, { watchDoubleCounts: false }).watchesDoubleCounts).toEqualTypeOf<boolean>();
+    // @ts-expect-error an unknown trait
+    httpSetup('t', {}, { onePipeline: true });
   });
 
 

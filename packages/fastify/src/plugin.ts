@@ -1,4 +1,4 @@
-import { breakerHealth, breakerHealthPath, checkForwarding, headerValue, httpSetup, Registry, requestCountSlot, type GuardPipeline, type GuardResult, type HttpResponse, type Ticket } from '@breakwater/core';
+import { breakerHealth, breakerHealthPath, checkForwarding, headerValue, httpSetup, Registry, type GuardPipeline, type GuardResult, type HttpResponse, type Ticket } from '@breakwater/core';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import fp from 'fastify-plugin';
 import { pathOf, requestInfo, trustProxyMode } from './request-info.js';
@@ -76,7 +76,8 @@ const plugin: FastifyPluginAsync<BreakwaterFastifyOptions> = async (fastify: Fas
   if (fastify.hasDecorator('breakwater')) return;
   const { global, routes, health, ...http } = options;
   const registry = http.registry ?? new Registry();
-  const setup = httpSetup('breakwater', { ...http, registry });
+  // One pipeline per request (the hooks pick one): no request can be counted twice, so none is checked.
+  const setup = httpSetup('breakwater', { ...http, registry }, { onePipelinePerRequest: true });
   const table = routes === undefined ? undefined : setup.table(routes);
   const fallbackGuards = global === undefined ? undefined : setup.pipeline(global);
   const perRoute = new WeakMap<object, GuardPipeline>();
@@ -84,8 +85,6 @@ const plugin: FastifyPluginAsync<BreakwaterFastifyOptions> = async (fastify: Fas
   fastify.decorate('breakwater', { registry });
   fastify.decorateRequest(ticketKey, null);
   fastify.decorateRequest(errorKey, undefined);
-  // Declared up front, so that counting a request does not change the shape of every request.
-  fastify.decorateRequest(requestCountSlot as unknown as string, null);
   if (health !== undefined) {
     const base = health.path ?? breakerHealthPath;
     const answer = (name: string | undefined, reply: FastifyReply) => send(reply, breakerHealth(registry, name, health));

@@ -83,6 +83,15 @@ describe('fastify plugin', () => {
     expect(seen).toEqual(['a|a', 'b|b', 'a|a']);
   });
 
+  it('keeps no double-count record on requests: each passes one pipeline', async () => {
+    app = Fastify();
+    await app.register(breakwater, { global: { rateLimit: { name: 'api', limits: [{ capacity: 10, refillRate: 1 }] } } });
+    app.get('/', async (request) => ({ counted: (request as unknown as Record<symbol, unknown>)[Symbol.for('breakwater.counted')] ?? null }));
+    const response = await app.inject('/');
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ counted: null });
+  });
+
   it('decorates the instance with the registry given', async () => {
     const registry = new Registry();
     app = Fastify();

@@ -17,9 +17,9 @@ import { insideRequest, WarningCode, Warnings } from './warnings.js';
  * const guards = setup.pipeline({ rateLimit: options.rateLimit });
  * ```
  */
-export function httpSetup(root: string, options: HttpOptions): HttpSetup {
+export function httpSetup(root: string, options: HttpOptions, traits: AdapterTraits = {}): HttpSetup {
   const resolved = parseOptions(root, httpOptionsSchema, options);
-  const warnings = new Warnings(resolved.logger);
+  const warnings = new Warnings(resolved.logger, { watchDoubleCounts: traits.onePipelinePerRequest !== true });
   if (resolved.instances > 1 && (resolved.store === undefined || resolved.store instanceof MemoryStore)) warnings.warn(WarningCode.MemoryStoreMultiInstance);
   if (insideRequest()) warnings.warn(WarningCode.CreatedInHandler);
   return {
@@ -28,6 +28,16 @@ export function httpSetup(root: string, options: HttpOptions): HttpSetup {
     pipeline: (guards) => new GuardPipeline(guards, resolved, warnings),
     table: (routes) => new RouteTable(routes, resolved, warnings),
   };
+}
+
+/** What an adapter knows about how its framework runs requests through the pipelines. */
+export interface AdapterTraits {
+  /**
+   * True when a request passes one pipeline at most (Fastify: one set of hooks picks one pipeline per
+   * request), so that no policy can count it twice and the double-count check is skipped. Express
+   * and Koa stack middleware, so theirs is false. @default false
+   */
+  readonly onePipelinePerRequest?: boolean;
 }
 
 /** Parsed adapter options with their warnings, and builders of guards sharing them. */

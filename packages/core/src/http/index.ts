@@ -6,14 +6,14 @@ export { defaultStatuses, headerEntries, mergeFieldValue, rejectionResponse, rep
 export { RateLimitHeaderWriter, windowSecondsOf, type HeaderPolicy, type HeaderStandard, type RateLimitHeaderOptions } from './ratelimit-headers.js';
 export { headerReader, headerValue, type NodeHeaders } from './request-headers.js';
 export { NodeRequestInfo } from './node-request-info.js';
-export { checkForwarding, insideRequest, noteCount, requestCountSlot, trackRequest, WarningCode, Warnings, type Logger, type TrustProxyMode } from './warnings.js';
+export { checkForwarding, insideRequest, noteCount, requestCountSlot, trackRequest, WarningCode, Warnings, type Logger, type TrustProxyMode, type WarningsOptions } from './warnings.js';
 export type { FallbackContext, ResolvedGuards, RouteFallback, RouteGuards } from './route-guards.js';
 export { fallbackHeader, lastGoodDefaults, type ResponseFallback } from './response-fallback.js';
 export { splitHttpOptions, type HttpOptions, type ResolvedHttpOptions } from './http-options.js';
 export { statusOf, Ticket } from './ticket.js';
 export { GuardPipeline, type GuardResult } from './guard-pipeline.js';
 export { compilePattern, RouteTable, type RouteEntry } from './route-table.js';
-export { httpSetup, singleGuard, type HttpSetup, type SingleGuardOptions } from './http-guards.js';
+export { httpSetup, singleGuard, type AdapterTraits, type HttpSetup, type SingleGuardOptions } from './http-guards.js';
 export { breakerHealth, breakerHealthPath, matchBreakerHealth, type BreakerHealthOptions } from './breaker-health.js';
 export { defaultDurationBuckets, metricCatalogue, type MetricDefinition } from './metrics/catalogue.js';
 export { metricsPath, type MetricsOptions } from './metrics/metrics-options.js';

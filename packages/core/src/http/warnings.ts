@@ -30,6 +30,12 @@ const messages: Readonly<Record<WarningCode, string>> = {
 
 const consoleLogger: Logger = { warn: (message, details) => console.warn(`[breakwater] ${details.code}: ${message}`) };
 
+/** Options of {@link Warnings}. */
+export interface WarningsOptions {
+  /** Check each request for a second count under the same policy and key ({@link noteCount}). @default true */
+  readonly watchDoubleCounts?: boolean;
+}
+
 /**
  * Run-once, coded misconfiguration warnings. Never throws: a failing logger is ignored, so a
  * warning can never break a request.
@@ -41,11 +47,17 @@ const consoleLogger: Logger = { warn: (message, details) => console.warn(`[break
  * ```
  */
 export class Warnings {
+  /**
+   * False when no request can be counted twice (an adapter whose requests pass one pipeline at most):
+   * {@link noteCount} then skips its per-request bookkeeping.
+   */
+  readonly watchesDoubleCounts: boolean;
   readonly #logger: Logger;
   readonly #seen = new Set<WarningCode>();
 
-  constructor(logger: Logger = consoleLogger) {
+  constructor(logger: Logger = consoleLogger, options: WarningsOptions = {}) {
     this.#logger = logger;
+    this.watchesDoubleCounts = options.watchDoubleCounts ?? true;
   }
 
   /** Logs the warning unless it was logged before; true when it was logged now. */
@@ -98,8 +110,8 @@ type Counted = { [countedKey]?: string | Set<string> | null };
 
 /**
  * The request property {@link noteCount} keeps its record in. An adapter whose framework declares
- * request properties up front (Fastify's `decorateRequest(requestCountSlot, null)`) declares it, so
- * that the first count does not change the shape of every request.
+ * request properties up front (as Fastify's `decorateRequest` does) may declare it, so that the
+ * first count does not change the shape of every request.
  */
 export const requestCountSlot: symbol = countedKey;
 const countedElsewhere = new WeakMap<object, string | Set<string>>();
@@ -109,7 +121,7 @@ let someoneFrozen = false;
 
 /** Records that `source` (a request) was counted by `policy` under `key`; warns the second time. */
 export function noteCount(warnings: Warnings, source: object | undefined, policy: string, key: string): void {
-  if (source === undefined) return;
+  if (source === undefined || !warnings.watchesDoubleCounts) return;
   const id = `${policy}\u0000${key}`;
   const holder = source as Counted;
   const seen = holder[countedKey] ?? (someoneFrozen ? countedElsewhere.get(source) : undefined);
