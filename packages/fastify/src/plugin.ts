@@ -11,7 +11,7 @@ import type { BreakwaterFastifyOptions } from './types.js';
  * GC time per request about tenfold in the HTTP benchmark; a property of the request costs nothing.
  */
 const ticketKey = Symbol('breakwater.ticket');
-/** The error the handler threw (onError), judged when the response ends: also a request decoration. */
+/** The error the handler threw (onError), judged when its reply is sent: also a request decoration. */
 const errorKey = Symbol('breakwater.error');
 type TicketHolder = { [ticketKey]: Ticket | null; [errorKey]: unknown };
 const ticketOf = (request: FastifyRequest): Ticket | null => (request as unknown as TicketHolder)[ticketKey];
@@ -56,10 +56,10 @@ function settleOnClose(request: FastifyRequest, reply: FastifyReply, ticket: Tic
   res.on('close', () => {
     if (ticket.settled) return;
     if (res.writableFinished) return judge(request, reply, ticket);
-    // The client left before the response ended. A handler that ended or hijacked the response is
-    // done: release. Otherwise it may still run, and the permits stay held until it sends (onSend
-    // releases then) or the route's deadline passes.
-    if (reply.sent) ticket.release();
+    // The client left before the response ended. A handler whose reply went out (headers written: a
+    // payload being streamed) or that hijacked the response is done: release. Otherwise it may still
+    // run, and the permits stay held until it sends (onSend releases then) or the deadline passes.
+    if (reply.sent || res.headersSent) ticket.release();
     else ticket.abandon();
   });
 }
@@ -135,10 +135,8 @@ const plugin: FastifyPluginAsync<BreakwaterFastifyOptions> = async (fastify: Fas
       const type = reply.getHeader('content-type');
       ticket.remember({ status: reply.statusCode, headers: typeof type === 'string' ? { 'content-type': type } : {}, body: payload });
     }
-    // A streamed payload holds its permits until it ends (the close listener settles it then); if
-    // its client leaves first, the close listener abandons the ticket and this one releases it.
-    if (isStream(payload)) reply.raw.once('close', () => ticket.release());
-    else judge(request, reply, ticket);
+    // A streamed payload holds its permits until it ends: the close listener settles it then.
+    if (!isStream(payload)) judge(request, reply, ticket);
     done(null, payload);
   });
   // The error is judged when the handler's reply is sent (or replaced by the fallback in onSend).
