@@ -104,7 +104,7 @@ export function resilience(options: ResilienceOptions): RequestHandler {
   const { routes, ...http } = options;
   const setup = httpSetup('resilience', http);
   const table = setup.table(routes);
-  return guardMiddleware(setup, (req) => table.match(req.method, req.path));
+  return guardMiddleware(setup, (method, path) => table.match(method, path));
 }
 export { circuitBreakerHealth, type HealthRouteOptions } from './health.js';
 export { metrics, type MetricsRouteOptions } from './metrics.js';

@@ -16,12 +16,14 @@ export function write(res: Response, response: HttpResponse): void {
  * client goes away first (`close` before `finish`), nothing is counted, but the permits (a bulkhead
  * slot) stay held until the handler ends the response: see {@link releaseWhenHandlerEnds}.
  */
-export function guardMiddleware(setup: HttpSetup, select: (req: Request) => GuardPipeline | undefined): RequestHandler {
+export function guardMiddleware(setup: HttpSetup, select: (method: string, path: string) => GuardPipeline | undefined): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
-    const guards = select(req);
+    const { method, path } = req;
+    const guards = select(method, path);
     if (guards === undefined) return next();
-    const info = requestInfo(req);
-    checkForwarding(setup.warnings, trustProxyMode(req.app), headerValue(req.headers, 'x-forwarded-for'));
+    const trustProxy = trustProxyMode(req.app);
+    const info = requestInfo(req, method, path, trustProxy);
+    checkForwarding(setup.warnings, trustProxy, headerValue(req.headers, 'x-forwarded-for'));
     let ticket: Ticket | undefined;
     let gone = false;
     // Attached before any await, so that no completion can be missed. A response emits `close`

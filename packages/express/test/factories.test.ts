@@ -62,6 +62,23 @@ describe('express factories', () => {
     await fetch(url);
     expect(warned).toEqual(['BW_PERMISSIVE_TRUST_PROXY']);
   });
+
+  it('warn once about a rate limit that counts one request twice, writing nothing on the request', async () => {
+    const warned: string[] = [];
+    const logger = { warn: (_m: string, { code }: { code: string }) => void warned.push(code) };
+    const registry = new Registry();
+    const limiter = rateLimit({ name: 'api', registry, logger, limits: [{ capacity: 50, refillRate: 1 }] });
+    const app = express();
+    app.use(limiter);
+    app.get('/once', (req, res) => void res.send(String(Object.getOwnPropertySymbols(req).filter((symbol) => symbol.description?.startsWith('breakwater')).length)));
+    app.get('/twice', limiter, (_req, res) => void res.send('twice'));
+    const url = await serve(app);
+    for (let i = 0; i < 3; i++) expect(await (await fetch(`${url}/once`)).text()).toBe('0');
+    expect(warned).toEqual([]);
+    await fetch(`${url}/twice`);
+    await fetch(`${url}/twice`);
+    expect(warned).toEqual(['BW_DOUBLE_COUNT']);
+  });
 });
 
 describe('express breaker health', () => {

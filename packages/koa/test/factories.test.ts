@@ -96,6 +96,22 @@ describe('koa factories', () => {
     await fetch(url);
     expect(warned).toEqual(['BW_PERMISSIVE_TRUST_PROXY']);
   });
+
+  it('warns once about a rate limit mounted twice', async () => {
+    const warned: string[] = [];
+    const limiter = rateLimit({ name: 'api', limits: [{ capacity: 50, refillRate: 1 }], logger: { warn: (_m, { code }) => void warned.push(code) } });
+    const app = new Koa();
+    app.use(limiter);
+    app.use(async (ctx, next) => (ctx.path === '/twice' ? limiter(ctx, next) : next()));
+    app.use((ctx) => {
+      ctx.body = 'ok';
+    });
+    const url = await serve(app);
+    for (let i = 0; i < 3; i++) await fetch(`${url}/once`);
+    expect(warned).toEqual([]);
+    await fetch(`${url}/twice`);
+    expect(warned).toEqual(['BW_DOUBLE_COUNT']);
+  });
 });
 
 describe('koa breaker health', () => {

@@ -1,3 +1,5 @@
+import { RecentCounts } from './recent-counts.js';
+
 /** Codes of the misconfiguration warnings; each is logged at most once per {@link Warnings}. */
 export const WarningCode = {
   /** Trust proxy is `true`: any client can choose its IP with `X-Forwarded-For`. */
@@ -100,48 +102,14 @@ export function checkForwarding(warnings: Warnings, trustProxy: TrustProxyMode, 
   else if (trustProxy === 'off' && forwardedFor !== undefined) warnings.warn(WarningCode.ForwardedWithoutTrustProxy);
 }
 
-/**
- * What a request was counted under, kept on the request itself: a symbol property costs nothing to
- * collect, where a WeakMap entry per request (an ephemeron) slowed every garbage collection. One key
- * is a string; a second distinct key makes it a Set. Sealed or frozen sources use the WeakMap.
- */
-const countedKey = Symbol.for('breakwater.counted');
-type Counted = { [countedKey]?: string | Set<string> | null };
+/** The last 32 requests counted: see {@link RecentCounts} for what that size catches. */
+const recentCounts = new RecentCounts(32);
 
 /**
- * The request property {@link noteCount} keeps its record in. An adapter whose framework declares
- * request properties up front (as Fastify's `decorateRequest` does) may declare it, so that the
- * first count does not change the shape of every request.
+ * Records that `source` (a request) was counted by `policy` under `key`; warns the second time.
+ * Nothing is written on the request.
  */
-export const requestCountSlot: symbol = countedKey;
-const countedElsewhere = new WeakMap<object, string | Set<string>>();
-
-/** True once some source could not carry the record (sealed, frozen): only then is the WeakMap read. */
-let someoneFrozen = false;
-
-/** Records that `source` (a request) was counted by `policy` under `key`; warns the second time. */
 export function noteCount(warnings: Warnings, source: object | undefined, policy: string, key: string): void {
   if (source === undefined || !warnings.watchesDoubleCounts) return;
-  const id = `${policy}\u0000${key}`;
-  const holder = source as Counted;
-  const seen = holder[countedKey] ?? (someoneFrozen ? countedElsewhere.get(source) : undefined);
-  if (seen === id || (typeof seen === 'object' && seen.has(id))) {
-    warnings.warn(WarningCode.DoubleCount);
-    return;
-  }
-  if (typeof seen === 'object') {
-    seen.add(id);
-    return;
-  }
-  const next = seen === undefined ? id : new Set([seen, id]);
-  // No Object.isExtensible per request (a runtime call): write, then check that the write held.
-  try {
-    holder[countedKey] = next;
-  } catch {
-    // Strict mode throws on a frozen source; sloppy mode ignores the write, which the check below sees.
-  }
-  if (holder[countedKey] !== next) {
-    someoneFrozen = true;
-    countedElsewhere.set(source, next);
-  }
+  if (recentCounts.note(source, policy, key)) warnings.warn(WarningCode.DoubleCount);
 }
