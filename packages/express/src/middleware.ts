@@ -1,7 +1,7 @@
 import { checkForwarding, headerValue, mergeFieldValue, serializeBody, type GuardPipeline, type GuardResult, type HttpResponse, type HttpSetup, type Ticket } from '@breakwater/core';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { interceptFailures } from './intercept.js';
-import { requestInfo, trustProxyMode } from './request-info.js';
+import { pathOf, requestInfo, trustProxyMode } from './request-info.js';
 
 /** Writes a core response unless the handler already answered. */
 export function write(res: Response, response: HttpResponse): void {
@@ -18,7 +18,8 @@ export function write(res: Response, response: HttpResponse): void {
  */
 export function guardMiddleware(setup: HttpSetup, select: (method: string, path: string) => GuardPipeline | undefined): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
-    const { method, path } = req;
+    const method = req.method;
+    const path = pathOf(req);
     const guards = select(method, path);
     if (guards === undefined) return next();
     const trustProxy = trustProxyMode(req.app);

@@ -1,16 +1,47 @@
-import { NodeRequestInfo, type RequestInfo, type TrustProxyMode } from '@breakwater/core';
+import { NodeRequestInfo, type TrustProxyMode } from '@breakwater/core';
 import type { Application, Request } from 'express';
 
 /**
- * Maps an Express request to the core's {@link RequestInfo}. The client IP is `req.ip`, which honours
- * the app's `trust proxy`; with trust proxy off that is the socket's address, read there directly
- * (the getter would parse `X-Forwarded-For` only to ignore it). `method` and `path` are the ones
- * the middleware already read: every property read on an Express request is a slow lookup, since
- * Express gives each request a new prototype.
+ * The core's request info for an Express request. Express gives every request a new prototype, so
+ * each property read on a request is a slow lookup, and one that finds nothing (`route`, `user`
+ * before any auth middleware) walks the whole prototype chain: `route` and `user` are read only
+ * when a key function, a fallback or a log asks for them.
  */
-export function requestInfo(req: Request, method: string, path: string, trustProxy: TrustProxyMode): RequestInfo {
+class ExpressRequestInfo extends NodeRequestInfo<Request> {
+  override get route(): string | undefined {
+    return this.source.route?.path as string | undefined;
+  }
+
+  override get user(): unknown {
+    return (this.source as Request & { user?: unknown }).user;
+  }
+}
+
+/**
+ * Maps an Express request to the core's request info. The client IP is `req.ip`, which honours the
+ * app's `trust proxy`; with trust proxy off that is the socket's address, read there directly (the
+ * getter would parse `X-Forwarded-For` only to ignore it). `method` and `path` are the ones the
+ * middleware already read.
+ */
+export function requestInfo(req: Request, method: string, path: string, trustProxy: TrustProxyMode): NodeRequestInfo<Request> {
   const ip = trustProxy === 'off' ? req.socket.remoteAddress : req.ip;
-  return new NodeRequestInfo(req, ip ?? '', method, path, req.route?.path as string | undefined, (req as Request & { user?: unknown }).user);
+  return new ExpressRequestInfo(req, ip ?? '', method, path, undefined, undefined);
+}
+
+/** Characters that send parseurl (behind `req.path`) off its fast path: whitespace and `#`. */
+const unusualUrl = /[\t\n\f\r #\u00a0\ufeff]/;
+
+/**
+ * `req.path`, read without the getter when the URL is plain: for an origin-form URL (it starts with
+ * `/`) with no whitespace or `#`, parseurl's pathname is the part before `?`. Anything else
+ * (absolute-form URLs from proxies, fragments) goes through `req.path` itself, so that the route
+ * matched here is the one Express matches.
+ */
+export function pathOf(req: Request): string {
+  const url = req.url;
+  if (url.charCodeAt(0) !== 0x2f || unusualUrl.test(url)) return req.path;
+  const query = url.indexOf('?');
+  return query < 0 ? url : url.slice(0, query);
 }
 
 /** How the app trusts proxies, from its `trust proxy` setting. */

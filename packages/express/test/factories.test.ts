@@ -3,7 +3,21 @@ import { ManualClock } from '@breakwater/core/testing';
 import { listening } from 'adapter-scenarios';
 import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
+import { connect } from 'node:net';
 import { bulkhead, circuitBreaker, quota, rateLimit, resilience, timeout } from '../src/index.js';
+import { pathOf } from '../src/request-info.js';
+
+/** Sends one raw HTTP/1.1 request line (any request target) and resolves to the response text. */
+function rawGet(url: string, target: string): Promise<string> {
+  const { port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), '127.0.0.1', () => socket.end(`GET ${target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`));
+    let text = '';
+    socket.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    socket.on('end', () => resolve(text));
+    socket.on('error', reject);
+  });
+}
 
 let close: (() => Promise<void>) | undefined;
 afterEach(async () => {
@@ -61,6 +75,26 @@ describe('express factories', () => {
     await fetch(url);
     await fetch(url);
     expect(warned).toEqual(['BW_PERMISSIVE_TRUST_PROXY']);
+  });
+
+  it('read the path Express routes by: the fast path agrees with req.path, absolute-form targets included', async () => {
+    const app = express();
+    app.use((req, res) => void res.json([pathOf(req), req.path]));
+    const url = await serve(app);
+    for (const target of ['/', '/a/b', '/a/b?x=1&y=/c', '/a%20b?q', '/a#frag', '/a?b#c', 'http://localhost/api/x?y=1', '*']) {
+      const response = await rawGet(url, target);
+      const [fast, express] = JSON.parse(response.slice(response.indexOf('\r\n\r\n') + 4)) as [string, string];
+      expect(fast, target).toBe(express);
+    }
+  });
+
+  it('guard an absolute-form request target under the route Express matches it to', async () => {
+    const app = express();
+    app.use(resilience({ routes: [{ path: '/api/*', rateLimit: { name: 'api', limits: [{ capacity: 1, refillRate: 1, refillInterval: '1m' }] } }] }));
+    app.use((_req, res) => void res.send('ok'));
+    const url = await serve(app);
+    expect(await rawGet(url, '/api/x')).toMatch(/^HTTP\/1\.1 200/);
+    expect(await rawGet(url, 'http://localhost/api/x')).toMatch(/^HTTP\/1\.1 429/);
   });
 
   it('warn once about a rate limit that counts one request twice, writing nothing on the request', async () => {

@@ -17,8 +17,8 @@ export class NodeRequestInfo<TSource extends { readonly headers: NodeHeaders } =
   readonly ip: string;
   readonly method: string;
   readonly path: string;
-  readonly route: string | undefined;
-  readonly user: unknown;
+  readonly #route: string | undefined;
+  readonly #user: unknown;
   #header: ((name: string) => string | undefined) | undefined;
 
   constructor(source: TSource, ip: string, method: string, path: string, route: string | undefined, user: unknown) {
@@ -26,8 +26,21 @@ export class NodeRequestInfo<TSource extends { readonly headers: NodeHeaders } =
     this.ip = ip;
     this.method = method;
     this.path = path;
-    this.route = route;
-    this.user = user;
+    this.#route = route;
+    this.#user = user;
+  }
+
+  /**
+   * The matched route pattern, as given. A getter, so that an adapter whose framework makes every
+   * read of its request costly (Express) can subclass this and read it only when asked.
+   */
+  get route(): string | undefined {
+    return this.#route;
+  }
+
+  /** The authenticated user, as given; a getter for the same reason as {@link NodeRequestInfo.route}. */
+  get user(): unknown {
+    return this.#user;
   }
 
   /** One request header (lower-case name), a repeated field's values joined with `, `. */

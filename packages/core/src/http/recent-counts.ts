@@ -31,17 +31,14 @@ export class RecentCounts {
   /** Records that `source` (a request) was counted by `policy` under `key`; true if it already was. */
   note(source: object, policy: string, key: string): boolean {
     const sources = this.#sources;
-    // Newest first: a second count by the next middleware finds its request in the first slot looked at.
-    for (let looked = 0, slot = this.#next; looked < sources.length; looked++) {
-      slot = slot === 0 ? sources.length - 1 : slot - 1;
-      if (sources[slot] === source) return this.#noteAgain(slot, policy, key);
-    }
+    const capacity = sources.length;
+    for (let slot = 0; slot < capacity; slot++) if (sources[slot] === source) return this.#noteAgain(slot, policy, key);
     const slot = this.#next;
     sources[slot] = source;
     this.#policies[slot] = policy;
     this.#keys[slot] = key;
     this.#more[slot] = undefined;
-    this.#next = slot + 1 === sources.length ? 0 : slot + 1;
+    this.#next = slot + 1 === capacity ? 0 : slot + 1;
     return false;
   }
 

@@ -4,15 +4,13 @@ import type { HttpInput, RequestInfo } from './request-info.js';
 /**
  * The {@link HttpInput} a route's guards receive. The client key is worked out on first read: a
  * route guarded only by a breaker or a bulkhead never pays for parsing the IP. `header` is made on
- * first read too.
+ * first read too, and `route`, `user` and `source` are read from the request info only when asked
+ * (an adapter may read them lazily from the framework's request).
  */
 export class RequestInput implements HttpInput {
   readonly ip: string;
   readonly method: string;
   readonly path: string;
-  readonly route: string | undefined;
-  readonly source: object | undefined;
-  readonly user: unknown;
   readonly #info: RequestInfo;
   readonly #clientKey: ResolvedClientKey;
   #client: string | undefined;
@@ -22,11 +20,20 @@ export class RequestInput implements HttpInput {
     this.ip = info.ip;
     this.method = info.method;
     this.path = info.path;
-    this.route = info.route;
-    this.source = info.source;
-    this.user = info.user;
     this.#info = info;
     this.#clientKey = clientKey;
+  }
+
+  get route(): string | undefined {
+    return this.#info.route;
+  }
+
+  get source(): object | undefined {
+    return this.#info.source;
+  }
+
+  get user(): unknown {
+    return this.#info.user;
   }
 
   /** The client's key: the masked IP, an API key, the user, or a custom key. */
