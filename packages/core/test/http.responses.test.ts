@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyError, classifyStatus, defaultStatuses, ErrorCode, RateLimitHeaderWriter, rejectionResponse, retryAfterSeconds, WarningCode, Warnings, checkForwarding, httpSetup, noteCount } from '../src/index.js';
+import { classifyError, classifyStatus, defaultStatuses, ErrorCode, RateLimitHeaderWriter, rejectionResponse, retryAfterSeconds, WarningCode, Warnings, checkForwarding, httpSetup, noteCount, pathWithoutQuery } from '../src/index.js';
 import { outcomeSchema } from '../src/http/outcome-classifier.js';
 
 describe('outcome classification', () => {
@@ -73,6 +73,15 @@ describe('rate-limit headers', () => {
     const headers: Record<string, string> = {};
     new RateLimitHeaderWriter([{ name: 'a"b\n', quota: 1, windowSeconds: 1 }]).write(headers, [decision], 0);
     expect(headers['ratelimit-policy']).toBe('"a\\"b";q=1;w=1');
+  });
+});
+
+describe('pathWithoutQuery', () => {
+  it('cuts the query string, and only that', () => {
+    expect(pathWithoutQuery('/orders/7?expand=items&x=/y')).toBe('/orders/7');
+    expect(pathWithoutQuery('/orders/7')).toBe('/orders/7');
+    expect(pathWithoutQuery('/?')).toBe('/');
+    expect(pathWithoutQuery('')).toBe('');
   });
 });
 

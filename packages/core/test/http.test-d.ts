@@ -1,12 +1,13 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import * as promClient from 'prom-client';
 import { Registry as PromClientRegistry } from 'prom-client';
-import { HandlerFailedError, headerReader, headerValue, httpSetup, noteCount, prometheusMetrics, Registry, Warnings, type AdapterTraits, type WarningsOptions, type MetricsOptions, type PrometheusMetrics, type GuardPipeline, type GuardResult, type HttpInput, type HttpResponse, type RequestInfo, type RouteGuards, type Ticket } from '../src/index.js';
+import { HandlerFailedError, headerReader, headerValue, httpSetup, noteCount, pathWithoutQuery, prometheusMetrics, Registry, Warnings, type AdapterTraits, type WarningsOptions, type MetricsOptions, type PrometheusMetrics, type GuardPipeline, type GuardResult, type HttpInput, type HttpResponse, type RequestInfo, type RouteGuards, type Ticket } from '../src/index.js';
 
 describe('http types', () => {
   it('types the header readers and the double-count check', () => {
     expectTypeOf(headerValue).returns.toEqualTypeOf<string | undefined>();
     expectTypeOf(headerReader({})).toMatchTypeOf<RequestInfo['header']>();
+    expectTypeOf(pathWithoutQuery).toEqualTypeOf<(url: string) => string>();
     expectTypeOf(noteCount).parameters.toEqualTypeOf<[Warnings, object | undefined, string, string]>();
   });
 

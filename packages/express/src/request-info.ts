@@ -1,4 +1,4 @@
-import { NodeRequestInfo, type TrustProxyMode } from '@breakwater/core';
+import { NodeRequestInfo, pathWithoutQuery, type TrustProxyMode } from '@breakwater/core';
 import type { Application, Request } from 'express';
 
 /**
@@ -39,9 +39,7 @@ const unusualUrl = /[\t\n\f\r #\u00a0\ufeff]/;
  */
 export function pathOf(req: Request): string {
   const url = req.url;
-  if (url.charCodeAt(0) !== 0x2f || unusualUrl.test(url)) return req.path;
-  const query = url.indexOf('?');
-  return query < 0 ? url : url.slice(0, query);
+  return url.charCodeAt(0) !== 0x2f || unusualUrl.test(url) ? req.path : pathWithoutQuery(url);
 }
 
 /** How the app trusts proxies, from its `trust proxy` setting. */

@@ -1,7 +1,7 @@
-import { breakerHealth, breakerHealthPath, checkForwarding, headerValue, httpSetup, Registry, type GuardPipeline, type GuardResult, type HttpResponse, type Ticket } from '@breakwater/core';
+import { breakerHealth, breakerHealthPath, checkForwarding, headerValue, httpSetup, pathWithoutQuery, Registry, type GuardPipeline, type GuardResult, type HttpResponse, type Ticket } from '@breakwater/core';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import fp from 'fastify-plugin';
-import { pathOf, requestInfo, trustProxyMode } from './request-info.js';
+import { requestInfo, trustProxyMode } from './request-info.js';
 import { replace, send } from './send.js';
 import type { BreakwaterFastifyOptions } from './types.js';
 
@@ -100,7 +100,7 @@ const plugin: FastifyPluginAsync<BreakwaterFastifyOptions> = async (fastify: Fas
       if (guards === undefined) perRoute.set(own, (guards = setup.pipeline(own)));
       return guards;
     }
-    return table?.match(request.method, pathOf(request.url)) ?? fallbackGuards;
+    return table?.match(request.method, pathWithoutQuery(request.url)) ?? fallbackGuards;
   };
 
   // Callback-style hooks: no promise per hook per request on the synchronous (memory store) path.

@@ -1,15 +1,9 @@
-import { NodeRequestInfo, type RequestInfo, type TrustProxyMode } from '@breakwater/core';
+import { NodeRequestInfo, pathWithoutQuery, type RequestInfo, type TrustProxyMode } from '@breakwater/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 
 /** Maps a Fastify request to the core's {@link RequestInfo}; `request.ip` honours `trustProxy`. */
 export function requestInfo(request: FastifyRequest, route: string | undefined = request.routeOptions.url): RequestInfo {
-  return new NodeRequestInfo(request, request.ip, request.method, pathOf(request.url), route, (request as FastifyRequest & { user?: unknown }).user);
-}
-
-/** A request URL's path: the URL without its query string. */
-export function pathOf(url: string): string {
-  const query = url.indexOf('?');
-  return query < 0 ? url : url.slice(0, query);
+  return new NodeRequestInfo(request, request.ip, request.method, pathWithoutQuery(request.url), route, (request as FastifyRequest & { user?: unknown }).user);
 }
 
 /**
