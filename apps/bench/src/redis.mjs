@@ -8,8 +8,9 @@
  * - raw ioredis `EVALSHA` of the RedisStore's token-bucket script, arguments prepared up front (the
  *   same work on the server, without the library);
  * - `RedisStore.consume` (the store: key, blocked-key cache, deadline, decision), also with
- *   `autoPipelining: true` (the calls of a turn share one socket write; reported as its own row and
- *   target, as the issue asks of batching) and with a limit of 2^30 (the scripts' array reply);
+ *   `autoPipelining: true` (the calls of a turn share one socket write) and with
+ *   `batchDecisions: true` (the decisions of a turn go as one script call), each reported as its own
+ *   row and targets, as the issue asks of batching, and with a limit of 2^30 (the scripts' array reply);
  * - `rateLimit({ store: RedisStore }).execute` and `.acquire` (the policy on top);
  * - rate-limiter-flexible 11.4.0 `RateLimiterRedis.consume`.
  *
@@ -159,11 +160,15 @@ const perRoundVsRlf = (key) => runs.get(key).map((r, i) => r.perSecond / runs.ge
 
 const targets = [];
 // The batched case is a target row of its own, as the issue asks of batching: never mixed into the others.
-for (const key of ['store', 'execute', 'store-piped'].filter((k) => summary[k] !== undefined)) {
+for (const key of ['store', 'execute', 'store-piped', 'store-batched'].filter((k) => summary[k] !== undefined)) {
   const s = summary[key];
   const vsRlf = median(perRoundVsRlf(key));
+  // A batch carries several decisions in one script call: at most one call per decision there.
+  const callsTarget = key === 'store-batched'
+    ? { limit: '≤ 1', met: s.scriptCallsPerDecision <= 1 }
+    : { limit: '= 1', met: Math.abs(s.scriptCallsPerDecision - 1) < 0.001 };
   targets.push(
-    { what: `${s.name}: script calls per decision`, measured: s.scriptCallsPerDecision.toFixed(3), limit: '= 1', met: Math.abs(s.scriptCallsPerDecision - 1) < 0.001 },
+    { what: `${s.name}: script calls per decision`, measured: s.scriptCallsPerDecision.toFixed(3), ...callsTarget },
     { what: `${s.name} ÷ raw EVALSHA, decisions/s`, measured: `${s.xEvalsha.toFixed(3)}×`, limit: '≥ 0.95×', met: s.xEvalsha >= 0.95 },
     { what: `${s.name}: added client CPU over raw EVALSHA`, measured: `${s.addedClientCpu.toFixed(2)} µs`, limit: '≤ 0.6 µs', met: s.addedClientCpu <= 0.6 },
     { what: `${s.name} ÷ raw INCR, decisions/s`, measured: `${s.xIncr.toFixed(3)}×`, limit: '≥ 0.80×', met: s.xIncr >= 0.8 },

@@ -92,7 +92,7 @@ const plugin: FastifyPluginAsync<BreakwaterFastifyOptions> = async (fastify: Fas
     fastify.get<{ Params: { name: string } }>(`${base}/:name`, { config: { breakwater: false } }, (request, reply) => answer(request.params.name, reply));
   }
 
-  const select = (request: FastifyRequest, route: FastifyRequest['routeOptions']): GuardPipeline | undefined => {
+  const select = (method: string, path: string, route: FastifyRequest['routeOptions']): GuardPipeline | undefined => {
     const own = (route.config as { breakwater?: unknown } | undefined)?.breakwater;
     if (own === false) return undefined;
     if (typeof own === 'object' && own !== null) {
@@ -100,16 +100,18 @@ const plugin: FastifyPluginAsync<BreakwaterFastifyOptions> = async (fastify: Fas
       if (guards === undefined) perRoute.set(own, (guards = setup.pipeline(own)));
       return guards;
     }
-    return table?.match(request.method, pathWithoutQuery(request.url)) ?? fallbackGuards;
+    return table?.match(method, path) ?? fallbackGuards;
   };
 
   // Callback-style hooks: no promise per hook per request on the synchronous (memory store) path.
   fastify.addHook('onRequest', (request, reply, done) => {
     // `routeOptions` is a getter that builds an object: read once per request.
     const route = request.routeOptions;
-    const guards = select(request, route);
+    // The path without the query, worked out once for the route table and the request info.
+    const path = pathWithoutQuery(request.url);
+    const guards = select(request.method, path, route);
     if (guards === undefined) return done();
-    const info = requestInfo(request, route.url);
+    const info = requestInfo(request, route.url, path);
     checkForwarding(setup.warnings, trust, headerValue(request.headers, 'x-forwarded-for'));
     const onTimeout = guards.guards.timeout === undefined ? undefined : (response: HttpResponse) => {
       if (!reply.sent) void send(reply, response);

@@ -1,9 +1,13 @@
-import { NodeRequestInfo, pathWithoutQuery, type RequestInfo, type TrustProxyMode } from '@breakwater/core';
+import { NodeRequestInfo, type RequestInfo, type TrustProxyMode } from '@breakwater/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 
-/** Maps a Fastify request to the core's {@link RequestInfo}; `request.ip` honours `trustProxy`. */
-export function requestInfo(request: FastifyRequest, route: string | undefined = request.routeOptions.url): RequestInfo {
-  return new NodeRequestInfo(request, request.ip, request.method, pathWithoutQuery(request.url), route, (request as FastifyRequest & { user?: unknown }).user);
+/**
+ * Maps a Fastify request to the core's {@link RequestInfo}; `request.ip` honours `trustProxy`.
+ * `route` is the matched pattern and `path` the URL without its query, which the plugin already
+ * worked out to pick the route's guards.
+ */
+export function requestInfo(request: FastifyRequest, route: string | undefined, path: string): RequestInfo {
+  return new NodeRequestInfo(request, request.ip, request.method, path, route, (request as FastifyRequest & { user?: unknown }).user);
 }
 
 /**

@@ -29,6 +29,15 @@ export interface RedisStoreOptions {
    * Not ioredis's `enableAutoPipelining`, which the store's calls bypass. See docs/redis.md. @default false
    */
   readonly autoPipelining?: boolean;
+  /**
+   * Sends the rate-limit decisions made in one turn of the event loop (up to 64) as one script call,
+   * at the end of the turn: under concurrent load, Redis and the client then pay one command, one
+   * script start and one reply per batch instead of per decision. Each decision is still charged or
+   * refused on its own, atomically, in the order it was asked; a failed call (a timeout, a lost
+   * connection) fails every decision it carried. Single node and Sentinel; on a Cluster (whose keys
+   * lie in many slots) decisions are sent one by one. See docs/redis.md. @default false
+   */
+  readonly batchDecisions?: boolean;
   /** How circuit breakers given this store share their state (docs/shared-breaker.md). */
   readonly breaker?: SharedBreakerOptions;
 }
@@ -43,6 +52,7 @@ export interface ResolvedRedisStoreOptions {
   readonly maxInFlight: number;
   readonly timers: Clock;
   readonly autoPipelining: boolean;
+  readonly batchDecisions: boolean;
   readonly breaker: ResolvedSharedBreakerOptions;
 }
 
@@ -70,7 +80,9 @@ export function resolveRedisStoreOptions(options: RedisStoreOptions): ResolvedRe
   if (!Number.isSafeInteger(maxInFlight) || maxInFlight < 1) bad('maxInFlight', 'expected an integer >= 1', maxInFlight);
   const autoPipelining = options?.autoPipelining ?? false;
   if (typeof autoPipelining !== 'boolean') bad('autoPipelining', 'expected a boolean', autoPipelining);
+  const batchDecisions = options?.batchDecisions ?? false;
+  if (typeof batchDecisions !== 'boolean') bad('batchDecisions', 'expected a boolean', batchDecisions);
   const breaker = resolveSharedBreakerOptions(options?.breaker, issues);
   if (issues.length > 0) throw new ConfigError(issues);
-  return Object.freeze({ client: client as RedisClient, prefix, clock, commandTimeoutMs, blockedCacheSize, maxInFlight, timers: options.timers ?? systemClock, autoPipelining, breaker });
+  return Object.freeze({ client: client as RedisClient, prefix, clock, commandTimeoutMs, blockedCacheSize, maxInFlight, timers: options.timers ?? systemClock, autoPipelining, batchDecisions, breaker });
 }

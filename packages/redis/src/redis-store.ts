@@ -5,9 +5,11 @@ import { BreakerSubscriber } from './breaker/subscriber.js';
 import { keyHead, stateKey } from './keys.js';
 import { isCluster, offlineQueueWarning, type RedisClient } from './redis-client.js';
 import { resolveRedisStoreOptions, type RedisStoreOptions, type ResolvedRedisStoreOptions } from './redis-store-options.js';
-import { type Frame, frameOf } from './script-call.js';
+import { type BatchSpec, DecisionBatch } from './decision-batch.js';
+import { bulk, type Frame, frameOf } from './script-call.js';
 import { type Decoder, type Reply, ScriptRunner } from './script-runner.js';
-import { algorithmTags, batchScript, compactReply, type LuaScript, scriptOf, specParams } from './scripts/scripts.js';
+import { algorithmTags, batchScript, type LuaScript, scriptOf, specParams } from './scripts/scripts.js';
+import { decisionOf } from './decision-reply.js';
 
 /** What a single-key decision needs of its spec, encoded once per spec object. */
 interface EncodedSpec {
@@ -20,6 +22,8 @@ interface EncodedSpec {
   readonly limit: number;
   /** The call's encoding around its key for cost 1 on Redis time: the arguments never change then. */
   readonly frame: Frame;
+  /** The spec as a decision of a batch (`batchDecisions`). */
+  readonly batch: BatchSpec;
 }
 
 /**
@@ -50,6 +54,8 @@ export class RedisStore implements Store, BreakerStateStore {
   readonly #blocked: BlockedCache;
   readonly #clientClock: boolean;
   readonly #cluster: boolean;
+  /** Set with `batchDecisions` on a single node or Sentinel: the decisions of a turn go as one call. */
+  readonly #batch: DecisionBatch | undefined;
   #subscriber: BreakerSubscriber | undefined;
   readonly #breakers = new Set<SharedBreakerState>();
   /** Per spec object: its script, key head and arguments (specs are built once per policy and reused). */
@@ -69,6 +75,10 @@ export class RedisStore implements Store, BreakerStateStore {
     this.#clientClock = this.options.clock === 'client';
     this.#cluster = isCluster(client);
     this.warning = offlineQueueWarning(client);
+    // A batch's keys lie in many slots, which one script on a Cluster cannot touch.
+    this.#batch = this.options.batchDecisions && !this.#cluster ? new DecisionBatch(this.#runner, maxInFlight, (decision, id, cost, at) => {
+      if (!decision.allowed) this.#blocked.remember(id, cost, at, decision);
+    }) : undefined;
   }
 
   /** The ioredis client. */
@@ -86,6 +96,7 @@ export class RedisStore implements Store, BreakerStateStore {
       const cached = this.#blocked.get(id, cost, local);
       if (cached !== undefined) return cached;
     }
+    if (this.#batch !== undefined) return this.#batch.add(encoded.batch, id, cost, this.#clientClock ? String(local) : '', local, timersNow);
     const { script, params, limit } = encoded;
     if (cost === 1 && !this.#clientClock) {
       return this.#runner.run(script, [script.sha, '1', id, params[0], params[1], params[2]], timersNow, this.#decided, id, 1, local, limit, encoded.frame);
@@ -190,7 +201,10 @@ export class RedisStore implements Store, BreakerStateStore {
     if (encoded === undefined) {
       const script = scriptOf[spec.algorithm];
       const params = specParams(spec).map(String) as [string, string, string];
-      encoded = { script, head: keyHead(this.options.prefix, spec.id), params, limit: limitOf(spec), frame: frameOf(script.sha, params) };
+      const limit = limitOf(spec);
+      const batchArgs = [algorithmTags[spec.algorithm], ...params] as const;
+      const batch: BatchSpec = { args: batchArgs, wire: batchArgs.map(bulk).join(''), limit };
+      encoded = { script, head: keyHead(this.options.prefix, spec.id), params, limit, frame: frameOf(script.sha, params), batch };
       this.#encoded.set(spec, encoded);
     }
     return encoded;
@@ -207,17 +221,3 @@ export class RedisStore implements Store, BreakerStateStore {
 
 /** A single-key script's reply, with the call's limit and instant. */
 const oneDecision: Decoder<Decision> = (reply, call) => decisionOf(reply, 0, call.limit, call.at);
-
-/**
- * A decision from a script's reply (docs/redis.md, "The scripts"): one integer `remaining * 2^32 +
- * (resetAt - now)` for an admission, or `{allowed, remaining, resetAt - now, retryAfterMs}` from
- * `reply[at]` on. `limit` is the spec's; `now` is the caller's clock when the call was made, so that
- * `resetAt` is on that clock (Redis `TIME` decides, the caller's clock reads the result).
- */
-function decisionOf(reply: Reply, at: number, limit: number, now: number): Decision {
-  if (typeof reply === 'number') {
-    const remaining = Math.floor(reply / compactReply.resetSpan);
-    return { allowed: true, limit, remaining, resetAt: now + (reply - remaining * compactReply.resetSpan), retryAfterMs: 0 };
-  }
-  return { allowed: Number(reply[at]) === 1, limit, remaining: Number(reply[at + 1]), resetAt: now + Number(reply[at + 2]), retryAfterMs: Number(reply[at + 3]) };
-}

@@ -6,8 +6,8 @@ import type { LuaScript } from './scripts/scripts.js';
 export type Reply = number | (number | string)[];
 
 /**
- * The RESP encoding of a call around its one key, built once per script and spec: a call with a
- * frame is written as `before`, the key, `after` (three strings) instead of by ioredis's
+ * The RESP encoding of a call around its keys, built once per script and spec (or once per batch of
+ * decisions): a call with a frame is written as `before`, each key, `after` instead of by ioredis's
  * `toWritable`, which encodes every argument on every call (about 1,800 client instructions each,
  * docs/benchmarks.md). Build it with {@link frameOf}.
  */
@@ -21,7 +21,16 @@ export function frameOf(sha: string, rest: readonly string[]): Frame {
   return Object.freeze({ before: `*${4 + rest.length}\r\n$7\r\nevalsha\r\n${bulk(sha)}${bulk('1')}`, after: rest.map(bulk).join('') });
 }
 
-function bulk(value: string): string {
+/**
+ * The {@link Frame} of `EVALSHA <sha> <keyCount> ...keys <after>`, where `after` is already encoded
+ * and holds `argCount` arguments.
+ */
+export function keysFrameOf(sha: string, keyCount: number, argCount: number, after: string): Frame {
+  return { before: `*${3 + keyCount + argCount}\r\n$7\r\nevalsha\r\n${bulk(sha)}${bulk(String(keyCount))}`, after };
+}
+
+/** One RESP bulk string. */
+export function bulk(value: string): string {
   return `$${Buffer.byteLength(value)}\r\n${value}\r\n`;
 }
 
@@ -62,14 +71,17 @@ export class ScriptCall<T> extends Command {
   readonly cost: number;
   readonly at: number;
   readonly limit: number;
-  /** How the call is written, when its arguments are `[sha, '1', key, ...frame's arguments]`. */
+  /** How the call is written, when its arguments are `[sha, keyCount, ...keys, ...frame's arguments]`. */
   readonly #frame: Frame | undefined;
   /** The call's number, in the order the runner sent its calls. */
   readonly seq: number;
+  /** How many decisions the call carries (a batch carries several): what it counts against `maxInFlight`. */
+  readonly weight: number;
 
-  constructor(owner: CallOwner, script: LuaScript, args: string[], options: ConstructorParameters<typeof Command>[2], decode: Decoder<T>, key: string, cost: number, at: number, limit: number, frame: Frame | undefined, seq: number) {
+  constructor(owner: CallOwner, script: LuaScript, args: string[], options: ConstructorParameters<typeof Command>[2], decode: Decoder<T>, key: string, cost: number, at: number, limit: number, frame: Frame | undefined, seq: number, weight: number) {
     super('evalsha', args, options);
     this.seq = seq;
+    this.weight = weight;
     this.#owner = owner;
     this.#script = script;
     this.#decode = decode;
@@ -93,12 +105,19 @@ export class ScriptCall<T> extends Command {
     return this.#decode(reply, this) as unknown as string;
   }
 
-  /** The command in RESP: from its {@link Frame} when it has one (the key is `args[2]`, after any key prefix). */
+  /** The command in RESP: from its {@link Frame} when it has one (the keys are `args[2..]`, after any key prefix). */
   override toWritable(socket: object): string | Buffer {
     const frame = this.#frame;
-    const key = this.args[2];
-    if (frame === undefined || typeof key !== 'string') return super.toWritable(socket);
-    return frame.before + bulk(key) + frame.after;
+    if (frame === undefined) return super.toWritable(socket);
+    const args = this.args;
+    const keyCount = args[1] === '1' ? 1 : Number(args[1]);
+    let wire = frame.before;
+    for (let i = 2; i < 2 + keyCount; i++) {
+      const key = args[i];
+      if (typeof key !== 'string') return super.toWritable(socket);
+      wire += bulk(key);
+    }
+    return wire + frame.after;
   }
 
   /** Settles the call with a failure (see {@link rejectCall}). */

@@ -58,14 +58,15 @@ export class ScriptRunner implements CallOwner {
    * arguments, all strings), and resolves to `decode(reply, call)`, where the call carries `key`,
    * `cost`, `at` and `limit` for the decoder; rejects with {@link StoreUnavailableError}. `now` is the
    * clock's current time (the caller has read it already), from which the deadline runs. A `frame`
-   * writes the call (its `args` must then be `[sha, '1', key, ...the frame's arguments]`).
+   * writes the call (its `args` must then be `[sha, keyCount, ...keys, ...the frame's arguments]`).
+   * A call carrying several decisions (a batch) counts `weight` of them against `maxInFlight`.
    */
-  run<T>(script: LuaScript, args: string[], now: number, decode: Decoder<T>, key = '', cost = 0, at = 0, limit = 0, frame?: Frame): Promise<T> {
+  run<T>(script: LuaScript, args: string[], now: number, decode: Decoder<T>, key = '', cost = 0, at = 0, limit = 0, frame?: Frame, weight = 1): Promise<T> {
     const status = this.#client.status;
     if (status !== 'ready') return Promise.reject(new StoreUnavailableError(`redis connection is ${status}`));
-    if (this.#inFlight >= this.#maxInFlight) return Promise.reject(new StoreUnavailableError(`${this.#inFlight} redis calls already waiting`));
-    this.#inFlight++;
-    const call = new ScriptCall<T>(this, script, args, this.#options, decode, key, cost, at, limit, frame, this.#base + this.#calls.length);
+    if (this.#inFlight + weight > this.#maxInFlight) return Promise.reject(new StoreUnavailableError(`${this.#inFlight} redis calls already waiting`));
+    this.#inFlight += weight;
+    const call = new ScriptCall<T>(this, script, args, this.#options, decode, key, cost, at, limit, frame, this.#base + this.#calls.length, weight);
     this.#calls.push(call as ScriptCall<unknown>);
     this.#deadlines.push(now + this.#timeoutMs);
     if (this.#timer === undefined) this.#arm(this.#timeoutMs);
@@ -80,7 +81,7 @@ export class ScriptRunner implements CallOwner {
 
   /** @internal */
   settled(call: ScriptCall<unknown>): void {
-    this.#inFlight--;
+    this.#inFlight -= call.weight;
     const slot = call.seq - this.#base;
     if (slot >= this.#head && slot < this.#calls.length) this.#calls[slot] = undefined;
   }

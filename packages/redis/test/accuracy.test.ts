@@ -40,7 +40,7 @@ interface WorkerResult {
 }
 
 /** Starts one worker process; resolves once it has connected to Redis and is ready to be told when to start. */
-function startWorker(mode: 'lua' | 'naive', prefix: string): Promise<{ go(startAt: number, endAt: number): Promise<WorkerResult> }> {
+function startWorker(mode: 'lua' | 'lua-batched' | 'naive', prefix: string): Promise<{ go(startAt: number, endAt: number): Promise<WorkerResult> }> {
   const child = fork(worker, [String(server.port), mode, String(clientsPerWorker), prefix, JSON.stringify(spec)], { stdio: 'inherit' });
   const result = new Promise<WorkerResult>((resolve, reject) => {
     child.on('message', (message: { result?: WorkerResult }) => message.result && resolve(message.result));
@@ -60,7 +60,7 @@ function startWorker(mode: 'lua' | 'naive', prefix: string): Promise<{ go(startA
 }
 
 /** 4 processes × 50 concurrent clients on one bucket; returns the totals and the bounds. */
-async function load(mode: 'lua' | 'naive', prefix: string) {
+async function load(mode: 'lua' | 'lua-batched' | 'naive', prefix: string) {
   // Every worker is connected before the start is set, however slowly a loaded machine starts processes.
   const started = await Promise.all(Array.from({ length: workers }, () => startWorker(mode, prefix)));
   const startAt = Date.now() + 100;
@@ -91,6 +91,13 @@ describe('accuracy across processes (4 workers × 50 clients, token bucket 100/s
   it('RedisStore admits no more than the bucket allows and at most 2 % less', async () => {
     const result = await load('lua', 'acc-lua');
     console.log('accuracy (RedisStore):', JSON.stringify(result));
+    expect(violations(result)).toEqual([]);
+    expect(result.admitted).toBeGreaterThan(0);
+  });
+
+  it('so does the RedisStore with batchDecisions (each process sends its decisions in batches)', async () => {
+    const result = await load('lua-batched', 'acc-lua-batched');
+    console.log('accuracy (RedisStore, batchDecisions):', JSON.stringify(result));
     expect(violations(result)).toEqual([]);
     expect(result.admitted).toBeGreaterThan(0);
   });

@@ -19,3 +19,8 @@ describeStoreConformance(
   () => new RedisStore({ client: redis.client, clock: 'client', prefix: `conf-piped-${++run}`, commandTimeout: 2000, autoPipelining: true }),
   { test: { describe, it } },
 );
+describeStoreConformance(
+  'RedisStore on one redis-server (client clock, batchDecisions: the decisions of a turn in one script)',
+  () => new RedisStore({ client: redis.client, clock: 'client', prefix: `conf-batched-${++run}`, commandTimeout: 2000, batchDecisions: true }),
+  { test: { describe, it } },
+);

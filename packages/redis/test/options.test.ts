@@ -9,7 +9,7 @@ describe('RedisStore options', () => {
   it('default to Redis time, prefix "breakwater", a 100 ms command timeout, a 10,000-key blocked cache and one write per call', () => {
     const client = new Redis({ lazyConnect: true });
     const store = new RedisStore({ client });
-    expect(store.options).toMatchObject({ prefix: 'breakwater', clock: 'redis', commandTimeoutMs: 100, blockedCacheSize: 10_000, maxInFlight: 10_000, autoPipelining: false });
+    expect(store.options).toMatchObject({ prefix: 'breakwater', clock: 'redis', commandTimeoutMs: 100, blockedCacheSize: 10_000, maxInFlight: 10_000, autoPipelining: false, batchDecisions: false });
     expect(store.shared).toBe(true);
     expect(store.client).toBe(client);
   });
@@ -20,9 +20,9 @@ describe('RedisStore options', () => {
 
   it('throw a ConfigError naming every bad option and the value received', () => {
     const make = () =>
-      new RedisStore({ client: {} as never, prefix: 'a{b}', clock: 'local' as never, commandTimeout: 0, blockedCacheSize: -1, maxInFlight: 0, autoPipelining: 'yes' as never });
+      new RedisStore({ client: {} as never, prefix: 'a{b}', clock: 'local' as never, commandTimeout: 0, blockedCacheSize: -1, maxInFlight: 0, autoPipelining: 'yes' as never, batchDecisions: 1 as never });
     expect(make).toThrow(ConfigError);
-    expect(make).toThrow(/RedisStore\.client.*RedisStore\.prefix.*"a\{b\}".*RedisStore\.clock.*"local".*RedisStore\.commandTimeout.*RedisStore\.blockedCacheSize.*RedisStore\.maxInFlight.*RedisStore\.autoPipelining.*"yes"/);
+    expect(make).toThrow(/RedisStore\.client.*RedisStore\.prefix.*"a\{b\}".*RedisStore\.clock.*"local".*RedisStore\.commandTimeout.*RedisStore\.blockedCacheSize.*RedisStore\.maxInFlight.*RedisStore\.autoPipelining.*"yes".*RedisStore\.batchDecisions.*1/);
   });
 
   it('default the shared breaker to batched outcomes every 100 ms (or 100 failures), a 1 s refresh and a 1-day key TTL', () => {

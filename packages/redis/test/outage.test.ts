@@ -34,11 +34,16 @@ interface Sample {
   outcome: 'admitted' | 'limited' | 'unavailable' | 'other';
 }
 
-// Each scenario also with autoPipelining: corked writes must not outlive a dead connection or a NOSCRIPT retry.
-describe.each([false, true])('Redis killed with kill -9, then frozen with SIGSTOP, under load (autoPipelining: %s)', (autoPipelining) => {
+// Each scenario also with autoPipelining (corked writes must not outlive a dead connection or a
+// NOSCRIPT retry) and with batchDecisions (a batch's failure must reach every decision it carried).
+describe.each([
+  { autoPipelining: false, batchDecisions: false },
+  { autoPipelining: true, batchDecisions: false },
+  { autoPipelining: false, batchDecisions: true },
+])('Redis killed with kill -9, then frozen with SIGSTOP, under load (%o)', ({ autoPipelining, batchDecisions }) => {
   it('never crashes or rejects unhandled; decisions return within commandTimeout + 20 ms and follow onStoreError; Redis-backed again within 2 s', async () => {
     const commandTimeout = 100;
-    const store = new RedisStore({ client, prefix: `outage-${autoPipelining}`, commandTimeout, autoPipelining });
+    const store = new RedisStore({ client, prefix: `outage-${autoPipelining}-${batchDecisions}`, commandTimeout, autoPipelining, batchDecisions });
     const limits = [{ key: (id: string) => id, capacity: 1_000_000, refillRate: 1_000_000 }];
     const closed = rateLimit({ name: 'closed', store, onStoreError: 'failClosed', limits });
     const local = rateLimit({ name: 'local', store, onStoreError: 'local', limits });
@@ -119,9 +124,13 @@ describe.each([false, true])('Redis killed with kill -9, then frozen with SIGSTO
   }, 30_000);
 });
 
-describe.each([false, true])('SCRIPT FLUSH every second during load (autoPipelining: %s)', (autoPipelining) => {
+describe.each([
+  { autoPipelining: false, batchDecisions: false },
+  { autoPipelining: true, batchDecisions: false },
+  { autoPipelining: false, batchDecisions: true },
+])('SCRIPT FLUSH every second during load (%o)', ({ autoPipelining, batchDecisions }) => {
   it('surfaces 0 errors: NOSCRIPT is answered by loading the script again', async () => {
-    const store = new RedisStore({ client, prefix: `flush-load-${autoPipelining}`, commandTimeout: 1_000, autoPipelining });
+    const store = new RedisStore({ client, prefix: `flush-load-${autoPipelining}-${batchDecisions}`, commandTimeout: 1_000, autoPipelining, batchDecisions });
     const spec = { id: 'flush', algorithm: 'gcra', limit: 1_000_000, periodMs: 1000, burst: 1_000_000 } as const;
     const batch = [spec, { id: 'flush-window', algorithm: 'sliding-window', limit: 1_000_000, windowMs: 1000 } as const];
     let running = true;

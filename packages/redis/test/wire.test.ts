@@ -65,7 +65,7 @@ describe('the wire frame of a cost-1 call', () => {
     const key = `pre:tb:{${client}}`;
     const params = ['100', '10', '1000'];
     const args = [tokenBucketScript.sha, '1', key, ...params];
-    const framed = new ScriptCall(owner, tokenBucketScript, [...args], { replyEncoding: 'utf8' }, decode, key, 1, 0, 100, frameOf(tokenBucketScript.sha, params), 0);
+    const framed = new ScriptCall(owner, tokenBucketScript, [...args], { replyEncoding: 'utf8' }, decode, key, 1, 0, 100, frameOf(tokenBucketScript.sha, params), 0, 1);
     expect(framed.toWritable({})).toBe(new Command('evalsha', [...args]).toWritable({}));
   });
 
@@ -73,7 +73,7 @@ describe('the wire frame of a cost-1 call', () => {
     const params = ['100', '10', '1000'];
     const args = [tokenBucketScript.sha, '1', 'tb:{k}', ...params];
     const options = { replyEncoding: 'utf8' as const, keyPrefix: 'app:' };
-    const framed = new ScriptCall(owner, tokenBucketScript, [...args], options, decode, 'tb:{k}', 1, 0, 100, frameOf(tokenBucketScript.sha, params), 0);
+    const framed = new ScriptCall(owner, tokenBucketScript, [...args], options, decode, 'tb:{k}', 1, 0, 100, frameOf(tokenBucketScript.sha, params), 0, 1);
     const written = framed.toWritable({});
     expect(written).toBe(new Command('evalsha', [...args], options).toWritable({}));
     expect(written).toContain('\r\napp:tb:{k}\r\n');

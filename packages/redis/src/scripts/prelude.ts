@@ -32,12 +32,16 @@ end
 `;
 }
 
-/** Declares `s0, s1, s2`: the state of algorithm `tag` at `key`, or `0, 0, 0`. */
-export function loadLua(key: string, tag: string): string {
+/**
+ * Declares `s0, s1, s2`: the state of algorithm `tag` at `key`, or `0, 0, 0`. With `call` `'pcall'`,
+ * a key that holds another type (whose GET fails with WRONGTYPE) reads as fresh instead of failing the
+ * script: one such key must not fail the other decisions of a batch.
+ */
+export function loadLua(key: string, tag: string, call: 'call' | 'pcall' = 'call'): string {
   return `
 local s0, s1, s2 = 0, 0, 0
-local v = redis.call('GET', ${key})
-if v and #v > 33 and #v == 33 + string.byte(v, 1) then
+local v = redis.${call}('GET', ${key})
+if ${call === 'pcall' ? "type(v) == 'string'" : 'v'} and #v > 33 and #v == 33 + string.byte(v, 1) then
   local t, a0, a1, a2, e = struct.unpack('<Bc0dddd', v)
   if t == ${tag} and e > now then s0, s1, s2 = a0, a1, a2 end
 end

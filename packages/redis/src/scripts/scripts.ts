@@ -142,6 +142,48 @@ return out
   -1,
 );
 
+/**
+ * Independent single-key decisions in one script: the decisions that one instance made in one turn
+ * of the event loop (`batchDecisions`), each charged or refused on its own, in order, so that a key
+ * named twice sees its first charge. The whole script is atomic, so each decision is too.
+ *
+ * - `KEYS[1..n]`: the state keys, one per decision (single node and Sentinel only: they may lie in
+ *   any slot).
+ * - `ARGV[1]`: `now` or `''` (Redis `TIME`), read once for the whole batch.
+ * - `ARGV[2 + 5(i-1) .. 6 + 5(i-1)]`: decision i's algorithm tag, its spec's three numbers and its
+ *   cost (an integer >= 0).
+ *
+ * Returns `n` replies, decision i's at index i, each as the single-key scripts reply ({@link replyLua}):
+ * one integer for an admission that fits, else `{a 0|1, rem, rst - now, rty}`. A key holding another
+ * Redis type reads as fresh (and is overwritten when admitted), so that it cannot fail the batch.
+ */
+export const manyScript = script(
+  'many',
+  `${localsLua}${allKernels.map(kernelFunction).join('')}
+local steps = {${allKernels.map((kernel) => `${kernel.tag} = step_${kernel.tag}`).join(', ')}}
+${clockLua("ARGV[1] ~= ''", 'ARGV[1]')}
+local out = {}
+for i = 1, #KEYS do
+  local b = 2 + 5 * (i - 1)
+  local key, tag = KEYS[i], ARGV[b]
+  local cost = ARGV[b + 4] + 0
+${loadLua('key', 'tag', 'pcall')}
+  local a, lim, rem, rst, rty, n0, n1, n2 = steps[tag](ARGV[b + 1] + 0, ARGV[b + 2] + 0, ARGV[b + 3] + 0, s0, s1, s2, now, cost)
+  if a and cost > 0 then ${saveLua('key', 'tag')} end
+  local d = rst - now
+  if a and rem >= 0 and rem < ${compactReply.remainingLimit} and d >= 0 and d < ${compactReply.resetSpan} then
+    out[i] = rem * ${compactReply.resetSpan} + d
+  else
+    local f = 0
+    if a then f = 1 end
+    out[i] = {f, rem, d, rty}
+  end
+end
+return out
+`,
+  -1,
+);
+
 /** The single-key script of each algorithm. */
 export const scriptOf: Readonly<Record<AlgorithmName, LuaScript>> = Object.freeze({
   'token-bucket': tokenBucketScript,
@@ -152,7 +194,7 @@ export const scriptOf: Readonly<Record<AlgorithmName, LuaScript>> = Object.freez
 });
 
 /** Every script, by name. */
-export const allScripts: readonly LuaScript[] = Object.freeze([tokenBucketScript, gcraScript, slidingWindowScript, fixedWindowScript, calendarWindowScript, batchScript]);
+export const allScripts: readonly LuaScript[] = Object.freeze([tokenBucketScript, gcraScript, slidingWindowScript, fixedWindowScript, calendarWindowScript, batchScript, manyScript]);
 
 /** A spec's three numbers, in the order its script reads them (`ARGV[1..3]`, `p1..p3`). */
 export function specParams(spec: LimitSpec): [number, number, number] {

@@ -1,6 +1,7 @@
 // One worker process of the accuracy test: `clients` concurrent callers on one token bucket until
 // `endAt` (epoch ms, sent by the test over IPC once every worker is ready), through the RedisStore
-// (mode "lua") or a naive read-modify-write store (mode "naive": GET, decide in JavaScript, SET).
+// (mode "lua"; "lua-batched" with `batchDecisions`) or a naive read-modify-write store (mode
+// "naive": GET, decide in JavaScript, SET).
 // Sends {"result": {admitted, calls, errors, firstAt}} back over IPC.
 import { limitStep } from '@breakwater/core';
 import { Redis } from 'ioredis';
@@ -20,7 +21,7 @@ const naive = {
     return step.decision;
   },
 };
-const store = mode === 'lua' ? new RedisStore({ client, prefix, commandTimeout: 2000 }) : naive;
+const store = mode === 'naive' ? naive : new RedisStore({ client, prefix, commandTimeout: 2000, batchDecisions: mode === 'lua-batched' });
 
 let admitted = 0;
 let calls = 0;

@@ -1,0 +1,153 @@
+import { type Decision, type LimitSpec, MemoryStore, StoreUnavailableError } from '@breakwater/core';
+import { Command } from 'ioredis';
+import { describe, expect, it } from 'vitest';
+import { manyScript, RedisStore } from '../src/index.js';
+import { keysFrameOf, ScriptCall } from '../src/script-call.js';
+import { useRedis } from './support/redis-fixture.js';
+
+const redis = useRedis();
+
+/** How many EVALSHA and EVAL commands Redis has run so far (`INFO commandstats`). */
+async function scriptCalls(): Promise<number> {
+  const info = await redis.client.info('commandstats');
+  let calls = 0;
+  for (const name of ['evalsha', 'eval']) {
+    const match = new RegExp(`cmdstat_${name}:calls=(\\d+)`).exec(info);
+    calls += match ? Number(match[1]) : 0;
+  }
+  return calls;
+}
+
+const bucket = { id: 'tb', algorithm: 'token-bucket', capacity: 100, refillRate: 1, refillIntervalMs: 60_000 } as const;
+
+describe('batchDecisions', () => {
+  it('sends the decisions of one turn as one script call, each its own exact decision in the order asked', async () => {
+    const store = new RedisStore({ client: redis.client, prefix: 'batched-order', commandTimeout: 2000, batchDecisions: true });
+    await store.consume(bucket, 'warm', 1, 0); // the script is loaded: no NOSCRIPT retry in the count
+    const before = await scriptCalls();
+    const decisions = await Promise.all(Array.from({ length: 20 }, (_, i) => store.consume(bucket, i % 2 === 0 ? 'even' : 'odd', 1, 0)));
+    expect((await scriptCalls()) - before).toBe(1);
+    for (const key of [0, 1]) {
+      const remaining = decisions.filter((_, i) => i % 2 === key).map((d) => d.remaining);
+      expect(remaining).toEqual([99, 98, 97, 96, 95, 94, 93, 92, 91, 90]);
+    }
+  });
+
+  it('sends at most 64 decisions per call', async () => {
+    const store = new RedisStore({ client: redis.client, prefix: 'batched-size', commandTimeout: 2000, batchDecisions: true });
+    await store.consume(bucket, 'warm', 1, 0);
+    const before = await scriptCalls();
+    const decisions = await Promise.all(Array.from({ length: 150 }, (_, i) => store.consume(bucket, `k${i % 3}`, 1, 0)));
+    expect((await scriptCalls()) - before).toBe(3); // 64 + 64 + 22
+    expect(decisions.every((d) => d.allowed)).toBe(true);
+    expect(decisions.slice(-3).map((d) => d.remaining).sort()).toEqual([50, 50, 50]);
+  });
+
+  it('charges the decisions of a batch one after another: a key named past its limit is refused in the same batch', async () => {
+    const store = new RedisStore({ client: redis.client, prefix: 'batched-refuse', clock: 'client', commandTimeout: 2000, batchDecisions: true });
+    const memory = new MemoryStore();
+    const spec = { id: 'fw', algorithm: 'fixed-window', limit: 3, windowMs: 10_000 } as const;
+    const batched = await Promise.all(Array.from({ length: 5 }, () => store.consume(spec, 'hot', 1, 1_000)));
+    const expected: Decision[] = [];
+    for (let i = 0; i < 5; i++) expected.push(await memory.consume(spec, 'hot', 1, 1_000));
+    expect(batched).toEqual(expected);
+    expect(batched.map((d) => d.allowed)).toEqual([true, true, true, false, false]);
+    // The refusal is remembered locally: the next decision on that key costs no call.
+    const before = await scriptCalls();
+    expect(await store.consume(spec, 'hot', 1, 1_001)).toMatchObject({ allowed: false, remaining: 0 });
+    expect((await scriptCalls()) - before).toBe(0);
+  });
+
+  it('reads a key of another Redis type as fresh, so that it cannot fail the rest of its batch', async () => {
+    const store = new RedisStore({ client: redis.client, prefix: 'batched-type', commandTimeout: 2000, batchDecisions: true });
+    await redis.client.hset('batched-type:tb:{poisoned}', 'field', 'value');
+    const decisions = await Promise.all(['a', 'poisoned', 'b'].map((key) => store.consume(bucket, key, 1, 0)));
+    expect(decisions.map((d) => [d.allowed, d.remaining])).toEqual([[true, 99], [true, 99], [true, 99]]);
+    expect(await redis.client.type('batched-type:tb:{poisoned}')).toBe('string');
+  });
+
+  it('mixes algorithms and costs in one batch, each decided as the memory store decides it', async () => {
+    const store = new RedisStore({ client: redis.client, prefix: 'batched-mixed', clock: 'client', commandTimeout: 2000, blockedCacheSize: 0, batchDecisions: true });
+    const memory = new MemoryStore();
+    const specs: LimitSpec[] = [
+      bucket,
+      { id: 'gc', algorithm: 'gcra', limit: 10, periodMs: 1000, burst: 4 },
+      { id: 'sw', algorithm: 'sliding-window', limit: 5, windowMs: 10_000 },
+      { id: 'fw', algorithm: 'fixed-window', limit: 2, windowMs: 10_000 },
+      { id: 'cw', algorithm: 'calendar-window', limit: 7, windowStart: 0, windowEnd: 86_400_000 },
+    ];
+    const calls: [LimitSpec, string, number][] = [];
+    for (let round = 0; round < 3; round++) for (const spec of specs) for (const cost of [1, 0, 3]) calls.push([spec, `k${round % 2}`, cost]);
+    for (const now of [5_000, 5_000, 7_250]) {
+      const before = await scriptCalls();
+      const batched = await Promise.all(calls.map(([spec, key, cost]) => store.consume(spec, key, cost, now)));
+      expect((await scriptCalls()) - before).toBe(1);
+      const expected: Decision[] = [];
+      for (const [spec, key, cost] of calls) expected.push(await memory.consume(spec, key, cost, now));
+      expect(batched).toEqual(expected);
+    }
+  });
+
+  it("starts a new batch when the client clock moves within a turn: one batch has one 'now'", async () => {
+    const store = new RedisStore({ client: redis.client, prefix: 'batched-clock', clock: 'client', commandTimeout: 2000, batchDecisions: true });
+    const memory = new MemoryStore();
+    const instants = [1_000, 1_000, 31_000, 31_000, 61_000];
+    const before = await scriptCalls();
+    const batched = await Promise.all(instants.map((now) => store.consume(bucket, 'k', 1, now)));
+    expect((await scriptCalls()) - before).toBe(3);
+    const expected: Decision[] = [];
+    for (const now of instants) expected.push(await memory.consume(bucket, 'k', 1, now));
+    expect(batched).toEqual(expected);
+  });
+
+  it('fails every decision of a batch that Redis does not answer in time, with StoreUnavailableError', async () => {
+    const store = new RedisStore({ client: redis.client, prefix: 'batched-timeout', commandTimeout: 50, batchDecisions: true });
+    await store.consume(bucket, 'warm', 1, 0);
+    const blocker = redis.client.duplicate();
+    await blocker.connect().catch(() => undefined);
+    try {
+      // A script that holds Redis for 300 ms: the batch waits behind it past its 50 ms deadline.
+      const busy = blocker.eval("local t = redis.call('TIME'); local e = t[1] * 1e6 + t[2] + 300000; repeat t = redis.call('TIME') until t[1] * 1e6 + t[2] >= e; return 1", 0);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const started = performance.now();
+      const outcomes = await Promise.allSettled(Array.from({ length: 5 }, (_, i) => store.consume(bucket, `t${i}`, 1, 0)));
+      const elapsedMs = performance.now() - started;
+      expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected', 'rejected', 'rejected', 'rejected']);
+      for (const outcome of outcomes) expect((outcome as PromiseRejectedResult).reason).toBeInstanceOf(StoreUnavailableError);
+      expect(elapsedMs).toBeLessThan(250);
+      await busy;
+    } finally {
+      blocker.disconnect();
+    }
+  });
+
+  it('fails at once while the connection is not ready', async () => {
+    const client = redis.client.duplicate({ lazyConnect: true, enableOfflineQueue: false });
+    const store = new RedisStore({ client, prefix: 'batched-down', commandTimeout: 2000, batchDecisions: true });
+    await expect(store.consume(bucket, 'k', 1, 0)).rejects.toBeInstanceOf(StoreUnavailableError);
+    client.disconnect();
+  });
+
+  it('counts each decision of a batch against maxInFlight, and makes no batch bigger than it', async () => {
+    const store = new RedisStore({ client: redis.client, prefix: 'batched-inflight', commandTimeout: 2000, maxInFlight: 4, batchDecisions: true });
+    await store.consume(bucket, 'warm', 1, 0);
+    // The first four go as one call; the fifth would make five decisions waiting at once.
+    const outcomes = await Promise.allSettled(Array.from({ length: 5 }, (_, i) => store.consume(bucket, `m${i}`, 1, 0)));
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled', 'rejected']);
+    expect((outcomes[4] as PromiseRejectedResult).reason).toBeInstanceOf(StoreUnavailableError);
+    const admitted = await Promise.all(Array.from({ length: 4 }, (_, i) => store.consume(bucket, `m${i}`, 1, 0)));
+    expect(admitted.map((d) => d.remaining)).toEqual([98, 98, 98, 98]);
+  });
+
+  it('is written byte for byte as ioredis would write the command, key prefix included', () => {
+    const owner = { settled: () => undefined, send: () => undefined };
+    const keys = ['p:tb:{a}', 'p:gc:{ünï}', 'p:tb:{}'];
+    const rest = ['', 'tb', '100', '1', '60000', '1', 'gc', '10', '1000', '4', '3', 'tb', '100', '1', '60000', '0'];
+    const after = rest.map((arg) => `$${Buffer.byteLength(arg)}\r\n${arg}\r\n`).join('');
+    for (const options of [{ replyEncoding: 'utf8' as const }, { replyEncoding: 'utf8' as const, keyPrefix: 'app:' }]) {
+      const args = [manyScript.sha, String(keys.length), ...keys, ...rest];
+      const framed = new ScriptCall(owner, manyScript, [...args], options, () => null, '', 0, 0, 0, keysFrameOf(manyScript.sha, keys.length, rest.length, after), 0, keys.length);
+      expect(framed.toWritable({})).toBe(new Command('evalsha', [...args], options).toWritable({}));
+    }
+  });
+});
