@@ -1,7 +1,7 @@
 import { type BreakerStateStore, type CircuitBreaker, type Decision, type Store, circuitBreaker } from '@breakwater/core';
 import { type Cluster, Redis } from 'ioredis';
 import { describe, expectTypeOf, it } from 'vitest';
-import { breakerRecordScript, type LuaScript, RedisStore, type RedisStoreOptions, type SharedBreakerOptions, tokenBucketScript } from '../src/index.js';
+import { breakerRecordScript, type LuaScript, manyScript, RedisStore, type RedisStoreOptions, type SharedBreakerOptions, tokenBucketScript } from '../src/index.js';
 
 describe('RedisStore types', () => {
   it('is a Store built from a Redis or a Cluster', () => {
@@ -9,6 +9,13 @@ describe('RedisStore types', () => {
     expectTypeOf<RedisStoreOptions['client']>().toEqualTypeOf<Redis | Cluster>();
     expectTypeOf<RedisStoreOptions['clock']>().toEqualTypeOf<'redis' | 'client' | undefined>();
     expectTypeOf(new RedisStore({ client: new Redis({ lazyConnect: true }) }).peek).returns.toEqualTypeOf<Promise<Decision>>();
+  });
+
+  it('takes batchDecisions and autoPipelining as booleans', () => {
+    expectTypeOf<RedisStoreOptions['batchDecisions']>().toEqualTypeOf<boolean | undefined>();
+    expectTypeOf<RedisStoreOptions['autoPipelining']>().toEqualTypeOf<boolean | undefined>();
+    // @ts-expect-error: a string is not a boolean
+    new RedisStore({ client: new Redis({ lazyConnect: true }), batchDecisions: 'yes' });
   });
 
   it('is a breaker-state store: circuitBreaker({ store }) takes it as it is', () => {
@@ -23,6 +30,7 @@ describe('RedisStore types', () => {
 
   it('exports its scripts with name, source, sha and key count', () => {
     expectTypeOf(tokenBucketScript).toEqualTypeOf<LuaScript>();
+    expectTypeOf(manyScript).toEqualTypeOf<LuaScript>();
     expectTypeOf(breakerRecordScript).toEqualTypeOf<LuaScript>();
     expectTypeOf<LuaScript['sha']>().toEqualTypeOf<string>();
   });
