@@ -33,15 +33,15 @@ const costOne = bulk('1');
 /**
  * Decision batching (`batchDecisions`): the single-key decisions made in one turn of the event loop
  * (all the requests its poll phase read) go to Redis as one {@link manyScript} call at the end of the
- * turn (`setImmediate`), at most {@link maxBatchSize} at a time (fewer when `maxInFlight` is lower). Each decision is still charged or
- * refused on its own, in the order it was asked, inside one atomic script; what the decisions share
- * is the round trip, the command's parsing and the script's start in Redis, and the client's
- * command object, promise and reply parsing. A failure of the call (a timeout, a lost connection)
- * fails every decision it carried.
+ * turn (`setImmediate`), at most {@link maxBatchSize} at a time (fewer when `maxInFlight` is lower).
+ * Each decision is still charged or refused on its own, in the order it was asked, inside one atomic
+ * script; what the decisions share is the round trip, the command's parsing and the script's start
+ * in Redis, and the client's command object, promise and reply parsing. A failure of the call (a
+ * timeout, a lost connection) fails every decision it carried.
  */
 export class DecisionBatch {
   readonly #runner: ScriptRunner;
-  /** The most decisions per call: {@link maxBatchSize}, or `maxInFlight` when that is smaller (a bigger batch could never be sent). */
+  /** The most decisions per call: {@link maxBatchSize}, or `maxInFlight` if smaller (a bigger batch could never be sent). */
   readonly #maxSize: number;
   /** Called with each decision before its caller sees it (the blocked-key cache). */
   readonly #decided: (decision: Decision, id: string, cost: number, at: number) => void;

@@ -60,10 +60,14 @@ export class RedisStore implements Store, BreakerStateStore {
   readonly #breakers = new Set<SharedBreakerState>();
   /** Per spec object: its script, key head and arguments (specs are built once per policy and reused). */
   readonly #encoded = new WeakMap<LimitSpec, EncodedSpec>();
+  /** Remembers a refusal of state key `id` in the blocked-key cache. */
+  readonly #noteRefusal = (decision: Decision, id: string, cost: number, at: number): void => {
+    if (!decision.allowed) this.#blocked.remember(id, cost, at, decision);
+  };
   /** A consume's reply to a decision; a refusal is remembered in the blocked-key cache. */
   readonly #decided: Decoder<Decision> = (reply, call) => {
     const decision = oneDecision(reply, call);
-    if (!decision.allowed) this.#blocked.remember(call.key, call.cost, call.at, decision);
+    this.#noteRefusal(decision, call.key, call.cost, call.at);
     return decision;
   };
 
@@ -76,9 +80,7 @@ export class RedisStore implements Store, BreakerStateStore {
     this.#cluster = isCluster(client);
     this.warning = offlineQueueWarning(client);
     // A batch's keys lie in many slots, which one script on a Cluster cannot touch.
-    this.#batch = this.options.batchDecisions && !this.#cluster ? new DecisionBatch(this.#runner, maxInFlight, (decision, id, cost, at) => {
-      if (!decision.allowed) this.#blocked.remember(id, cost, at, decision);
-    }) : undefined;
+    this.#batch = this.options.batchDecisions && !this.#cluster ? new DecisionBatch(this.#runner, maxInFlight, this.#noteRefusal) : undefined;
   }
 
   /** The ioredis client. */
