@@ -74,6 +74,11 @@ export class ScriptRunner implements CallOwner {
     return call.promise as Promise<T>;
   }
 
+  /** The runner's own time (the store's `timers`), from which every call's deadline runs. */
+  now(): number {
+    return this.#clock.now();
+  }
+
   /** `args` for {@link run}: the script's SHA, the key count, the keys, then `rest`. */
   static argsOf(script: LuaScript, keys: readonly string[], rest: readonly string[]): string[] {
     return [script.sha, String(keys.length), ...keys, ...rest];

@@ -50,6 +50,15 @@ const configurations: Record<string, Options> = {
     recoveryTimeout: 300,
     successThreshold: 1,
   },
+  // Slices of 1,040.67 ms: the in-process window must put every time in the slice the script's division names.
+  'time-window failure and slow-call rates over fractional slices (3,122 ms in 3 buckets)': {
+    trip: {
+      failureRate: { threshold: 0.5, minimumCalls: 4, window: { type: 'time', duration: 3_122, buckets: 3 } },
+      slowCallRate: { threshold: 0.5, minimumCalls: 4, slowCallDuration: 100, window: { type: 'time', duration: 3_122, buckets: 3 } },
+    },
+    recoveryTimeout: 700,
+    maxProbes: 2,
+  },
 };
 
 const steps = Number(process.env.MODEL_STEPS ?? 400);

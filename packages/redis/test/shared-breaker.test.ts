@@ -1,6 +1,7 @@
 // The shared breaker with several "instances" in one process: each instance is its own ioredis client
 // and RedisStore (its own pub/sub connection), sharing one redis-server and one key prefix.
 import { type BreakerStoreStatus, type CircuitBreakerOptions, type StateChange, circuitBreaker } from '@breakwater/core';
+import { ManualClock } from '@breakwater/core/testing';
 import type { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { breakerScripts, RedisStore, type SharedBreakerOptions } from '../src/index.js';
@@ -178,5 +179,28 @@ describe('shared breaker: one state for every instance', () => {
     for (let i = 0; i < 2; i++) await a!.breaker.execute(fail).catch(() => undefined);
     expect(a!.breaker.state).toBe('open'); // the local breaker, same options
     expect(a!.store.breakerStatus()).toEqual({ db: 'local' });
+  });
+});
+
+describe('shared breaker whose clock is not the store timers', () => {
+  it("times its scripts on the store's timers: a breaker clock of another time does not fail a call early", async () => {
+    const client = await connectClient(redis.server.port);
+    const store = new RedisStore({ client, prefix: `unit-clock-${++run}`, clock: 'client', commandTimeout: 1_000 });
+    opened.push({ client, store });
+    // Three years before the store's real-time timers: a deadline taken from it would already have passed.
+    const breaker = circuitBreaker({ name: 'db', clock: new ManualClock(1_700_000_000_000), store, trip: { consecutiveFailures: 3 } });
+    const statuses: BreakerStoreStatus[] = [];
+    breaker.onStoreStatus((status) => statuses.push(status));
+    await store.syncBreakers(); // the runner's deadline timer is armed about now, for 1 s
+    await sleep(850);
+    // Hold Redis for 400 ms, so that a script sent now is still waiting when that timer fires.
+    const blocker = await connectClient(redis.server.port);
+    const busy = blocker.eval("local t = redis.call('TIME'); local e = t[1] * 1e6 + t[2] + 400000; repeat t = redis.call('TIME') until t[1] * 1e6 + t[2] >= e; return 1", 0);
+    await sleep(20);
+    await store.syncBreakers();
+    await busy;
+    blocker.disconnect();
+    expect(statuses).toEqual([]);
+    expect(store.breakerStatus()).toEqual({ db: 'shared' });
   });
 });

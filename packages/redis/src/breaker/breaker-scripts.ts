@@ -23,7 +23,11 @@ export class BreakerScripts {
   #inFlight = 0;
   #waiters: (() => void)[] = [];
 
-  /** `clientClock`: its `now` replaces Redis `TIME`; `timers`: the local clock that stamps each call. */
+  /**
+   * `clientClock`: its `now` replaces Redis `TIME`; `timers`: the breaker's clock, which stamps each
+   * call (`sentAt`, from which the view works out Redis's clock). A call's deadline runs on the
+   * runner's own clock (the store's `timers`), which need not be the breaker's.
+   */
   constructor(runner: ScriptRunner, keys: readonly string[], args: SpecArgs, clientClock: Clock | undefined, timers: Clock) {
     this.#runner = runner;
     this.#keys = keys;
@@ -44,7 +48,9 @@ export class BreakerScripts {
       for (const resolve of waiters) resolve();
     };
     const args = ScriptRunner.argsOf(script, this.#keys, [now, this.#args.numbers, this.#args.shapes, ...extra]);
-    const call = this.#runner.run(script, args, sentAt, asReply);
+    // The deadline on the runner's clock: a breaker clock of another time (a test's manual clock)
+    // would put it in the past, and the runner would fail the call at its next expiry check.
+    const call = this.#runner.run(script, args, this.#runner.now(), asReply);
     call.then(done, done);
     return call.then((reply) => ({ ...parseReply(reply), sentAt }));
   }
