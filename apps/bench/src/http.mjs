@@ -7,7 +7,9 @@
  * every round runs every configuration in a shuffled order, and the report gives medians over rounds
  * of the per-round figures: req/s relative to the same round's bare server, and the server CPU added
  * per request, which the server measures itself (process.cpuUsage over the measured window ÷ requests
- * its route served; the warm-up is excluded).
+ * its route served; the warm-up is excluded). For the Redis variants it also gives redis-server's CPU
+ * per request and its script calls (`EVALSHA` + `EVAL`) per request, which shows how many decisions
+ * a `batchDecisions` call carried.
  *
  *   node src/http.mjs [--rounds 5] [--duration 10] [--warmup 3] [--connections 50] [--tool wrk|autocannon]
  *                     [--frameworks express,fastify,koa] [--variants bare,stack,...] [--no-redis] [--out DIR]
@@ -29,7 +31,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import autocannon from 'autocannon';
 import { machineBusy } from './machine.mjs';
 import { median, shuffle } from './processes.mjs';
-import { canPin, pinned, pinProcess, processCpuMicros, startRedis } from './redis-process.mjs';
+import { canPin, pinned, pinProcess, processCpuMicros, redisScriptCalls, startRedis } from './redis-process.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const SERVER_CPU = 0;
@@ -157,10 +159,12 @@ async function measure(config, redis) {
     child.send('start');
     await reply();
     const redisBefore = redis ? processCpuMicros(redis.pid) : null;
+    const scriptsBefore = redis ? redisScriptCalls(redis.port) : null;
     const result = await load(url, duration);
     child.send('stop');
     const { cpuUs, served, wallMs, gcMs } = await reply();
     const redisCpu = redis ? processCpuMicros(redis.pid) - redisBefore : null;
+    const scriptsAfter = redis ? redisScriptCalls(redis.port) : null;
     return {
       framework,
       variant,
@@ -174,6 +178,8 @@ async function measure(config, redis) {
       non2xx: result.non2xx,
       errors: result.errors,
       redisCpuPerReq: redisCpu === null ? null : redisCpu / served,
+      // Over the measured window, which the server's count of served requests also spans (give or take the requests in flight).
+      redisScriptsPerReq: scriptsBefore === null || scriptsAfter === null ? null : (scriptsAfter - scriptsBefore) / served,
     };
   } finally {
     if (child.exitCode === null) {
@@ -228,6 +234,7 @@ for (const { framework, variant } of configs) {
     p99: median(own.map((m) => m.p99)),
     non2xx: own.reduce((a, m) => a + m.non2xx + m.errors, 0),
     redisCpuPerReq: own[0].redisCpuPerReq === null ? null : median(own.map((m) => m.redisCpuPerReq)),
+    redisScriptsPerReq: own[0].redisScriptsPerReq == null ? null : median(own.map((m) => m.redisScriptsPerReq)),
   });
 }
 
@@ -256,14 +263,14 @@ const lines = [
   `${started.toISOString()}; Node ${process.version}; ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}; server on CPU${SERVER_CPU}, ${values.tool}${needsRedis ? ' and redis-server' : ''} on CPU${LOAD_CPU}${pinnedOk ? '' : ' (pinning unavailable)'}.`,
   `Load average before ${before.loadavg.map((x) => x.toFixed(2)).join(' ')} (machine ${before.busy === null ? '?' : Math.round(before.busy * 100)} % busy), after ${after.loadavg.map((x) => x.toFixed(2)).join(' ')}.`,
   '',
-  '| framework | variant | req/s | × bare (min..max) | server CPU µs/req | added µs/req | GC pause µs/req | server busy (min) | p50 / p99 ms | redis CPU µs/req | non-2xx + errors |',
-  '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  '| framework | variant | req/s | × bare (min..max) | server CPU µs/req | added µs/req | GC pause µs/req | server busy (min) | p50 / p99 ms | redis CPU µs/req | redis script calls/req | non-2xx + errors |',
+  '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
 ];
 for (const [f, byVariant] of Object.entries(summary)) {
   for (const [v, s] of Object.entries(byVariant)) {
     const label = v === 'peer' || v === 'peer-redis' ? `${VARIANTS[v].label}: ${PEERS[f]}` : VARIANTS[v].label;
     const ratio = s.ratio === null ? '—' : `${s.ratio.toFixed(3)} (${s.ratioRange[0].toFixed(2)}..${s.ratioRange[1].toFixed(2)})`;
-    lines.push(`| ${f} | ${label} | ${Math.round(s.rps)} | ${v === 'bare' ? '1' : ratio} | ${fmt(s.cpuPerReq)} | ${v === 'bare' ? '—' : signed(s.addedCpu)} | ${fmt(s.gcPerReq)} | ${Math.round(s.busy * 100)} % | ${fmt(s.p50, 2)} / ${fmt(s.p99, 2)} | ${fmt(s.redisCpuPerReq)} | ${s.non2xx} |`);
+    lines.push(`| ${f} | ${label} | ${Math.round(s.rps)} | ${v === 'bare' ? '1' : ratio} | ${fmt(s.cpuPerReq)} | ${v === 'bare' ? '—' : signed(s.addedCpu)} | ${fmt(s.gcPerReq)} | ${Math.round(s.busy * 100)} % | ${fmt(s.p50, 2)} / ${fmt(s.p99, 2)} | ${fmt(s.redisCpuPerReq)} | ${fmt(s.redisScriptsPerReq, 3)} | ${s.non2xx} |`);
   }
 }
 lines.push('', '| target | measured | limit | met |', '|---|---:|---:|---|');

@@ -48,6 +48,22 @@ export function processCpuMicros(pid) {
 }
 
 /**
+ * How many script calls (`EVALSHA` and `EVAL`) the redis-server on `port` has served (`INFO
+ * commandstats`), or null when it cannot be asked. Only scripts: commandstats also counts the
+ * commands a script runs inside itself, which are not round trips.
+ */
+export function redisScriptCalls(port) {
+  try {
+    const info = execFileSync('redis-cli', ['-h', '127.0.0.1', '-p', String(port), 'INFO', 'commandstats']).toString();
+    let calls = 0;
+    for (const match of info.matchAll(/^cmdstat_(evalsha|eval):calls=(\d+)/gm)) calls += Number(match[2]);
+    return calls;
+  } catch {
+    return null;
+  }
+}
+
+/**
  * Starts `redis-server` on a free loopback port (no persistence, no save), pinned to `cpu` when given;
  * resolves once it answers PING. `stop()` kills that process (by its pid) and removes its directory.
  */
