@@ -204,3 +204,29 @@ describe('shared breaker whose clock is not the store timers', () => {
     expect(store.breakerStatus()).toEqual({ db: 'shared' });
   });
 });
+
+describe('syncBreakers while a refresh is in flight', () => {
+  it('reads again, so the windows are counted at the time of the sync, not at the refresh', async () => {
+    const clock = new ManualClock(1_700_000_000_000);
+    const client = await connectClient(redis.server.port);
+    const store = new RedisStore({ client, prefix: `unit-sync-${++run}`, clock: 'client', commandTimeout: 2_000, breaker: { outcomes: 'exact', refreshInterval: 1_000 } });
+    opened.push({ client, store });
+    // 500 ms slices; a rate that never trips, so that only the counts are compared.
+    const options = { trip: { slowCallRate: { threshold: 1, minimumCalls: 1_000, slowCallDuration: 100, window: { type: 'time' as const, duration: 2_000, buckets: 4 } } } };
+    const shared = circuitBreaker({ name: 'db', clock, store, ...options });
+    const local = circuitBreaker({ name: 'db', clock, ...options });
+    await store.syncBreakers();
+    const permits = [await shared.acquire(), await local.acquire()];
+    clock.advance(120);
+    for (const permit of permits) if (permit.admitted) permit.success();
+    await store.syncBreakers();
+    expect(shared.snapshot().slowCalls).toBe(1);
+    // The refresh fires 1 s into this advance and sends a read counted at that instant, while the
+    // slow call is still in the window; by the end of the advance it has left the window.
+    clock.advance(1_900);
+    await store.syncBreakers();
+    expect(local.snapshot().slowCalls).toBe(0);
+    expect(shared.snapshot().slowCalls).toBe(0);
+    shared.close();
+  });
+});

@@ -147,10 +147,14 @@ export class SharedBreakerState implements BreakerStateHandle {
     return this.#write('seed', state);
   }
 
-  /** Sends the waiting outcomes, reads the shared state again, and resolves once no script of this breaker waits for Redis. */
+  /**
+   * Sends the waiting outcomes, reads the shared state again, and resolves once no script of this
+   * breaker waits for Redis. The read is a new one even when a refresh is already in flight: that
+   * one was sent earlier, and its windows would be counted at its own instant, not at this call's.
+   */
   sync(): Promise<void> {
     this.#outcomes.flush();
-    this.#read();
+    this.#read(true);
     return this.#scripts.idle();
   }
 
@@ -208,8 +212,9 @@ export class SharedBreakerState implements BreakerStateHandle {
     return memoryBreakerStateStore.bindBreaker({ spec: this.#spec, clock: this.#clock, onStateChange: () => undefined });
   }
 
-  #read(): void {
-    if (this.#reading || this.#closed) return;
+  /** Reads the shared state; a refresh (`force` false) is skipped while another read is in flight. */
+  #read(force = false): void {
+    if ((this.#reading && !force) || this.#closed) return;
     this.#reading = true;
     this.#scripts.run(breakerReadScript, []).then(
       (result) => {
