@@ -88,6 +88,38 @@ describe('batchDecisions', () => {
     }
   });
 
+  it('decides random turns of decisions as the memory store decides them one by one (seeded)', async () => {
+    let seed = Number(process.env.BATCH_SEED ?? 20_261_201);
+    const next = (): number => {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+    const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)] as T;
+    const specs: LimitSpec[] = [
+      { id: 'r-tb', algorithm: 'token-bucket', capacity: 6, refillRate: 1, refillIntervalMs: 400 },
+      { id: 'r-gc', algorithm: 'gcra', limit: 5, periodMs: 1000, burst: 3 },
+      { id: 'r-sw', algorithm: 'sliding-window', limit: 7, windowMs: 2_000 },
+      { id: 'r-fw', algorithm: 'fixed-window', limit: 4, windowMs: 1_500 },
+      { id: 'r-cw', algorithm: 'calendar-window', limit: 9, windowStart: 0, windowEnd: 10_000 },
+    ];
+    const store = new RedisStore({ client: redis.client, prefix: 'batched-random', clock: 'client', commandTimeout: 2000, batchDecisions: true });
+    const memory = new MemoryStore();
+    let now = 1_000;
+    for (let turn = 0; turn < 60; turn++) {
+      now += pick([0, 1, 50, 300, 900, 2_500]);
+      // Most turns at one instant; some move the clock mid-turn (a new batch).
+      const calls = Array.from({ length: 1 + Math.floor(next() * 90) }, () => ({ spec: pick(specs), key: pick(['a', 'b', 'c']), cost: pick([0, 1, 1, 1, 2, 5]), at: next() < 0.1 ? now + 7 : now }));
+      calls.sort((x, y) => x.at - y.at);
+      const batched = await Promise.all(calls.map((c) => store.consume(c.spec, c.key, c.cost, c.at)));
+      const expected: Decision[] = [];
+      for (const c of calls) expected.push(await memory.consume(c.spec, c.key, c.cost, c.at));
+      expect(batched, `turn ${turn}`).toEqual(expected);
+      now += 7;
+    }
+  });
+
   it("starts a new batch when the client clock moves within a turn: one batch has one 'now'", async () => {
     const store = new RedisStore({ client: redis.client, prefix: 'batched-clock', clock: 'client', commandTimeout: 2000, batchDecisions: true });
     const memory = new MemoryStore();
