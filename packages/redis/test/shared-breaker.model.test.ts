@@ -61,7 +61,8 @@ const configurations: Record<string, Options> = {
   },
 };
 
-const steps = Number(process.env.MODEL_STEPS ?? 400);
+// 1,500 steps run the manual clock past many refresh intervals and window rotations (divergences found at 1,600 and 2,600 steps).
+const steps = Number(process.env.MODEL_STEPS ?? 1_500);
 
 const cases = Object.entries(configurations).flatMap(([label, options]) => (['exact', 'batched'] as const).map((outcomes) => [label, outcomes, options] as const));
 
