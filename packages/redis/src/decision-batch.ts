@@ -7,9 +7,9 @@ import { manyScript } from './scripts/scripts.js';
 /** What a decision of a batch needs of its spec, encoded once per spec. */
 export interface BatchSpec {
   /** The algorithm's tag and the spec's three numbers, as script arguments. */
-  readonly args: readonly [string, string, string, string];
+  readonly batchArgs: readonly [string, string, string, string];
   /** The same four arguments in RESP. */
-  readonly wire: string;
+  readonly batchWire: string;
   /** Its decisions' limit (the replies leave it out). */
   readonly limit: number;
 }
@@ -79,10 +79,10 @@ export class DecisionBatch {
     const promise = new Promise<Decision>((resolve, reject) => {
       this.#waiting.push({ id, cost, at, limit: spec.limit, resolve, reject });
     });
-    const args = spec.args;
+    const args = spec.batchArgs;
     this.#keys.push(id);
     this.#args.push(args[0], args[1], args[2], args[3], String(cost));
-    this.#wire += spec.wire + (cost === 1 ? costOne : bulk(String(cost)));
+    this.#wire += spec.batchWire + (cost === 1 ? costOne : bulk(String(cost)));
     if (this.#waiting.length >= this.#maxSize) this.flush();
     else if (!this.#scheduled) {
       this.#scheduled = true;

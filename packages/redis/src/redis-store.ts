@@ -11,19 +11,15 @@ import { type Decoder, type Reply, ScriptRunner } from './script-runner.js';
 import { algorithmTags, batchScript, type LuaScript, scriptOf, specParams } from './scripts/scripts.js';
 import { decisionOf } from './decision-reply.js';
 
-/** What a single-key decision needs of its spec, encoded once per spec object. */
-interface EncodedSpec {
+/** What a single-key decision needs of its spec, encoded once per spec object (and, as a {@link BatchSpec}, a batched one). */
+interface EncodedSpec extends BatchSpec {
   readonly script: LuaScript;
   /** `<prefix>:<escaped spec id>:{`: the state key is this, the client key and `}`. */
   readonly head: string;
   /** The spec's three numbers as script arguments. */
   readonly params: readonly [string, string, string];
-  /** Its decisions' limit (the replies leave it out). */
-  readonly limit: number;
   /** The call's encoding around its key for cost 1 on Redis time: the arguments never change then. */
   readonly frame: Frame;
-  /** The spec as a decision of a batch (`batchDecisions`). */
-  readonly batch: BatchSpec;
 }
 
 /**
@@ -98,7 +94,7 @@ export class RedisStore implements Store, BreakerStateStore {
       const cached = this.#blocked.get(id, cost, local);
       if (cached !== undefined) return cached;
     }
-    if (this.#batch !== undefined) return this.#batch.add(encoded.batch, id, cost, this.#clientClock ? String(local) : '', local, timersNow);
+    if (this.#batch !== undefined) return this.#batch.add(encoded, id, cost, this.#clientClock ? String(local) : '', local, timersNow);
     const { script, params, limit } = encoded;
     if (cost === 1 && !this.#clientClock) {
       return this.#runner.run(script, [script.sha, '1', id, params[0], params[1], params[2]], timersNow, this.#decided, id, 1, local, limit, encoded.frame);
@@ -205,8 +201,7 @@ export class RedisStore implements Store, BreakerStateStore {
       const params = specParams(spec).map(String) as [string, string, string];
       const limit = limitOf(spec);
       const batchArgs = [algorithmTags[spec.algorithm], ...params] as const;
-      const batch: BatchSpec = { args: batchArgs, wire: batchArgs.map(bulk).join(''), limit };
-      encoded = { script, head: keyHead(this.options.prefix, spec.id), params, limit, frame: frameOf(script.sha, params), batch };
+      encoded = { script, head: keyHead(this.options.prefix, spec.id), params, limit, frame: frameOf(script.sha, params), batchArgs, batchWire: batchArgs.map(bulk).join('') };
       this.#encoded.set(spec, encoded);
     }
     return encoded;

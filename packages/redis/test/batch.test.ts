@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { manyScript, RedisStore } from '../src/index.js';
 import { keysFrameOf, ScriptCall } from '../src/script-call.js';
 import { useRedis } from './support/redis-fixture.js';
+import { seededRandom } from './support/seeded-random.js';
 
 const redis = useRedis();
 
@@ -89,13 +90,7 @@ describe('batchDecisions', () => {
   });
 
   it('decides random turns of decisions as the memory store decides them one by one (seeded)', async () => {
-    let seed = Number(process.env.BATCH_SEED ?? 20_261_201);
-    const next = (): number => {
-      seed = (seed + 0x6d2b79f5) | 0;
-      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
+    const next = seededRandom(Number(process.env.BATCH_SEED ?? 20_261_201));
     const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)] as T;
     const specs: LimitSpec[] = [
       { id: 'r-tb', algorithm: 'token-bucket', capacity: 6, refillRate: 1, refillIntervalMs: 400 },

@@ -16,7 +16,7 @@ describe('the Lua scripts', () => {
       'fixed-window': '2efab75404cb656a562e38cfb74865b0ebcd80ce',
       'calendar-window': 'a9c1d41c7027100f8a500d4607442f607428ac05',
       batch: 'd20d5af0de095788f73b2fe0d3b7e265f54689b9',
-      many: '62edffb5342cb7d9fbf05b3d5005a74e1795de1e',
+      many: '26fa053b69f6d21c9cb5fe4b673699c6b1e3dd85',
     });
   });
 

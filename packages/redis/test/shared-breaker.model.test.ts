@@ -8,19 +8,9 @@ import { ManualClock } from '@breakwater/core/testing';
 import { describe, expect, it } from 'vitest';
 import { RedisStore } from '../src/index.js';
 import { useRedis } from './support/redis-fixture.js';
+import { seededRandom } from './support/seeded-random.js';
 
 const redis = useRedis();
-
-/** A small deterministic PRNG (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Options = Omit<CircuitBreakerOptions, 'name' | 'clock' | 'store'>;
 
@@ -77,7 +67,7 @@ describe.each(cases)('shared breaker = in-process breaker: %s (%s outcomes)', (l
     shared.onStateChange((change) => changes.shared.push(change));
     local.onStateChange((change) => changes.local.push(change));
     await store.syncBreakers();
-    const next = random(label.length + Number(process.env.MODEL_SEED ?? 0));
+    const next = seededRandom(label.length + Number(process.env.MODEL_SEED ?? 0));
     const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)]!;
     const holds: { dispose(): void }[] = [];
 

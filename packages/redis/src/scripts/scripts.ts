@@ -162,6 +162,8 @@ export const manyScript = script(
   `${localsLua}${allKernels.map(kernelFunction).join('')}
 local steps = {${allKernels.map((kernel) => `${kernel.tag} = step_${kernel.tag}`).join(', ')}}
 ${clockLua("ARGV[1] ~= ''", 'ARGV[1]')}
+local function reply(a, rem, rst, rty)
+${replyLua}end
 local out = {}
 for i = 1, #KEYS do
   local b = 2 + 5 * (i - 1)
@@ -170,14 +172,7 @@ for i = 1, #KEYS do
 ${loadLua('key', 'tag', 'pcall')}
   local a, lim, rem, rst, rty, n0, n1, n2 = steps[tag](ARGV[b + 1] + 0, ARGV[b + 2] + 0, ARGV[b + 3] + 0, s0, s1, s2, now, cost)
   if a and cost > 0 then ${saveLua('key', 'tag')} end
-  local d = rst - now
-  if a and rem >= 0 and rem < ${compactReply.remainingLimit} and d >= 0 and d < ${compactReply.resetSpan} then
-    out[i] = rem * ${compactReply.resetSpan} + d
-  else
-    local f = 0
-    if a then f = 1 end
-    out[i] = {f, rem, d, rty}
-  end
+  out[i] = reply(a, rem, rst, rty)
 end
 return out
 `,
