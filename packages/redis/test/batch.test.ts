@@ -8,16 +8,19 @@ import { seededRandom } from './support/seeded-random.js';
 
 const redis = useRedis();
 
-/** How many EVALSHA and EVAL commands Redis has run so far (`INFO commandstats`). */
-async function scriptCalls(): Promise<number> {
+/** How many of the named commands Redis has run so far, scripts' own calls included (`INFO commandstats`). */
+async function commandCalls(...names: string[]): Promise<number> {
   const info = await redis.client.info('commandstats');
   let calls = 0;
-  for (const name of ['evalsha', 'eval']) {
+  for (const name of names) {
     const match = new RegExp(`cmdstat_${name}:calls=(\\d+)`).exec(info);
     calls += match ? Number(match[1]) : 0;
   }
   return calls;
 }
+
+/** How many EVALSHA and EVAL commands Redis has run so far. */
+const scriptCalls = (): Promise<number> => commandCalls('evalsha', 'eval');
 
 const bucket = { id: 'tb', algorithm: 'token-bucket', capacity: 100, refillRate: 1, refillIntervalMs: 60_000 } as const;
 
@@ -57,6 +60,42 @@ describe('batchDecisions', () => {
     const before = await scriptCalls();
     expect(await store.consume(spec, 'hot', 1, 1_001)).toMatchObject({ allowed: false, remaining: 0 });
     expect((await scriptCalls()) - before).toBe(0);
+  });
+
+  it('reads each key of a batch once and writes it once, however many of its decisions the batch holds', async () => {
+    const store = new RedisStore({ client: redis.client, prefix: 'batched-once', commandTimeout: 2000, batchDecisions: true });
+    await store.consume(bucket, 'warm', 1, 0);
+    const reads = await commandCalls('get');
+    const writes = await commandCalls('set', 'del');
+    // 40 decisions on a hot key, 10 on a quieter one, 1 on a third, and 5 peeks' worth of cost 0 (no write).
+    const keys = [...Array.from({ length: 40 }, () => 'hot'), ...Array.from({ length: 10 }, () => 'warm'), 'cold'];
+    const decisions = await Promise.all([...keys.map((key) => store.consume(bucket, key, 1, 0)), ...Array.from({ length: 5 }, () => store.consume(bucket, 'idle', 0, 0))]);
+    expect((await commandCalls('get')) - reads).toBe(4);
+    expect((await commandCalls('set', 'del')) - writes).toBe(3);
+    expect(decisions.slice(0, 40).map((d) => d.remaining)).toEqual(Array.from({ length: 40 }, (_, i) => 99 - i));
+    expect(decisions[49]?.remaining).toBe(89); // 'warm': 1 before the batch, 10 in it
+    expect(await redis.client.exists('batched-once:tb:{idle}')).toBe(0);
+    // The hot key keeps the last state's TTL: 40 tokens short, refilled one a minute.
+    const ttlMs = await redis.client.pttl('batched-once:tb:{hot}');
+    expect(ttlMs).toBeGreaterThan(40 * 60_000 - 5_000);
+    expect(ttlMs).toBeLessThanOrEqual(40 * 60_000);
+  });
+
+  it('decides a key that changes algorithm within a batch as unbatched calls decide it, and writes its last state', async () => {
+    const batched = new RedisStore({ client: redis.client, prefix: 'batched-switch', clock: 'client', commandTimeout: 2000, blockedCacheSize: 0, batchDecisions: true });
+    const single = new RedisStore({ client: redis.client, prefix: 'single-switch', clock: 'client', commandTimeout: 2000, blockedCacheSize: 0 });
+    // One limit id, two algorithms: the same state key, read as fresh whenever the other wrote it last.
+    const window = { id: 'sw', algorithm: 'fixed-window', limit: 3, windowMs: 10_000 } as const;
+    const gcra = { id: 'sw', algorithm: 'gcra', limit: 2, periodMs: 1_000, burst: 2 } as const;
+    const calls: [LimitSpec, number][] = [[window, 1], [window, 1], [gcra, 1], [gcra, 1], [gcra, 1], [window, 2], [window, 0], [gcra, 0], [window, 1], [window, 1]];
+    for (const now of [1_000, 1_000, 2_500]) {
+      const got = await Promise.all(calls.map(([spec, cost]) => batched.consume(spec, 'k', cost, now)));
+      const expected: Decision[] = [];
+      for (const [spec, cost] of calls) expected.push(await single.consume(spec, 'k', cost, now));
+      expect(got).toEqual(expected);
+      const [left, right] = await Promise.all([redis.client.getBuffer('batched-switch:sw:{k}'), redis.client.getBuffer('single-switch:sw:{k}')]);
+      expect(left).toEqual(right);
+    }
   });
 
   it('reads a key of another Redis type as fresh, so that it cannot fail the rest of its batch', async () => {

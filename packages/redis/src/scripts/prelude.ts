@@ -32,6 +32,11 @@ end
 `;
 }
 
+/** The Lua condition that `v`, the reply of a `GET` made with `call`, holds a packed state (any algorithm's). */
+function packedStateLua(call: 'call' | 'pcall'): string {
+  return `${call === 'pcall' ? "type(v) == 'string'" : 'v'} and #v > 33 and #v == 33 + string.byte(v, 1)`;
+}
+
 /**
  * Declares `s0, s1, s2`: the state of algorithm `tag` at `key`, or `0, 0, 0`. With `call` `'pcall'`,
  * a key that holds another type (whose GET fails with WRONGTYPE) reads as fresh instead of failing the
@@ -41,9 +46,25 @@ export function loadLua(key: string, tag: string, call: 'call' | 'pcall' = 'call
   return `
 local s0, s1, s2 = 0, 0, 0
 local v = redis.${call}('GET', ${key})
-if ${call === 'pcall' ? "type(v) == 'string'" : 'v'} and #v > 33 and #v == 33 + string.byte(v, 1) then
+if ${packedStateLua(call)} then
   local t, a0, a1, a2, e = struct.unpack('<Bc0dddd', v)
   if t == ${tag} and e > now then s0, s1, s2 = a0, a1, a2 end
+end
+`;
+}
+
+/**
+ * Sets `c` (a local the caller declared) to the state held at `key`, as a table `{tag, s0, s1, s2, expiresAt, dirty}`, whatever
+ * its algorithm (`{'', 0, 0, 0, 0, false}` when the key holds none, or another Redis type): for a
+ * script that decides several times on one key and writes it once at the end. A state is valid for
+ * algorithm `tag` at `now` when `c[1] == tag and c[5] > now`, as {@link loadLua} reads it.
+ */
+export function readLua(key: string): string {
+  return `
+c = {'', 0, 0, 0, 0, false}
+local v = redis.pcall('GET', ${key})
+if ${packedStateLua('pcall')} then
+  c[1], c[2], c[3], c[4], c[5] = struct.unpack('<Bc0dddd', v)
 end
 `;
 }

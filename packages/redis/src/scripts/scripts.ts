@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { AlgorithmName, LimitSpec } from '@breakwater/core';
 import { allKernels, calendarWindow, fixedWindow, gcra, type Kernel, kernelFunction, slidingWindow, tokenBucket } from './kernels.js';
-import { clockLua, loadLua, localsLua, saveLua } from './prelude.js';
+import { clockLua, loadLua, localsLua, readLua, saveLua } from './prelude.js';
 
 /** A Lua script with its SHA1, run by `EVALSHA` and loaded again on `NOSCRIPT`. */
 export interface LuaScript {
@@ -153,6 +153,12 @@ return out
  * - `ARGV[2 + 5(i-1) .. 6 + 5(i-1)]`: decision i's algorithm tag, its spec's three numbers and its
  *   cost (an integer >= 0).
  *
+ * Each distinct key is read once, when the batch first names it, and written once, at the end, if a
+ * decision charged it: the decisions in between step the state held in the script. A hot key (one
+ * busy client, or a global limit) thus costs Redis one `GET` and one `SET` per batch, not per
+ * decision, and every decision is the one it would be with a read and a write of its own: the value
+ * written is the last state, with the last state's TTL, which is what the last write would have left.
+ *
  * Returns `n` replies, decision i's at index i, each as the single-key scripts reply ({@link replyLua}):
  * one integer for an admission that fits, else `{a 0|1, rem, rst - now, rty}`. A key holding another
  * Redis type reads as fresh (and is overwritten when admitted), so that it cannot fail the batch.
@@ -164,15 +170,30 @@ local steps = {${allKernels.map((kernel) => `${kernel.tag} = step_${kernel.tag}`
 ${clockLua("ARGV[1] ~= ''", 'ARGV[1]')}
 local function reply(a, rem, rst, rty)
 ${replyLua}end
-local out = {}
+local out, held, order = {}, {}, {}
 for i = 1, #KEYS do
   local b = 2 + 5 * (i - 1)
   local key, tag = KEYS[i], ARGV[b]
   local cost = ARGV[b + 4] + 0
-${loadLua('key', 'tag', 'pcall')}
+  local c = held[key]
+  if not c then
+${readLua('key')}
+    held[key] = c
+    order[#order + 1] = key
+  end
+  local s0, s1, s2 = 0, 0, 0
+  if c[1] == tag and c[5] > now then s0, s1, s2 = c[2], c[3], c[4] end
   local a, lim, rem, rst, rty, n0, n1, n2 = steps[tag](ARGV[b + 1] + 0, ARGV[b + 2] + 0, ARGV[b + 3] + 0, s0, s1, s2, now, cost)
-  if a and cost > 0 then ${saveLua('key', 'tag')} end
+  if a and cost > 0 then c[1], c[2], c[3], c[4], c[5], c[6] = tag, n0, n1, n2, rst, true end
   out[i] = reply(a, rem, rst, rty)
+end
+for j = 1, #order do
+  local key = order[j]
+  local c = held[key]
+  if c[6] then
+    local tag, n0, n1, n2, rst = c[1], c[2], c[3], c[4], c[5]
+${saveLua('key', 'tag')}
+  end
 end
 return out
 `,
