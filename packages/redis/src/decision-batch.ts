@@ -2,11 +2,11 @@ import type { Decision } from '@breakwater/core';
 import { decisionOf } from './decision-reply.js';
 import { bulk, keysFrameOf, type Reply } from './script-call.js';
 import type { ScriptRunner } from './script-runner.js';
-import { manyScript } from './scripts/scripts.js';
+import { manyLimit, manyScript } from './scripts/scripts.js';
 
 /** What a decision of a batch needs of its spec, encoded once per spec. */
 export interface BatchSpec {
-  /** The algorithm's tag and the spec's three numbers, as script arguments. */
+  /** The algorithm's tag and the spec's three numbers, as script arguments (sent once per batch). */
   readonly batchArgs: readonly [string, string, string, string];
   /** The same four arguments in RESP. */
   readonly batchWire: string;
@@ -26,9 +26,21 @@ interface Waiting {
 }
 
 /** The most decisions one script call carries: a bigger batch would hold Redis for longer in one go. */
-export const maxBatchSize = 64;
+export const maxBatchSize = manyLimit;
 
-const costOne = bulk('1');
+/** A decision's code in a batch, as a script argument and in RESP. */
+interface Code {
+  readonly arg: string;
+  readonly wire: string;
+}
+
+function codeOf(cost: number, specIndex: number): Code {
+  const arg = String(cost * 64 + specIndex);
+  return { arg, wire: bulk(arg) };
+}
+
+/** The codes of a decision of cost 1 on each spec of a batch: built once, most decisions use them. */
+const costOneCodes: readonly Code[] = Array.from({ length: manyLimit }, (_, specIndex) => codeOf(1, specIndex));
 
 /**
  * Decision batching (`batchDecisions`): the single-key decisions made in one turn of the event loop
@@ -46,9 +58,13 @@ export class DecisionBatch {
   /** Called with each decision before its caller sees it (the blocked-key cache). */
   readonly #decided: (decision: Decision, id: string, cost: number, at: number) => void;
   #waiting: Waiting[] = [];
+  /** The state key of each decision, in order. */
   #keys: string[] = [];
-  #args: string[] = [];
-  #wire = '';
+  /** The batch's distinct specs, in the order first named (a batch rarely holds more than a few). */
+  #specs: BatchSpec[] = [];
+  /** Each decision's code (`cost * 64 + spec index`), and the codes in RESP. */
+  #codes: string[] = [];
+  #codesWire = '';
   /** `ARGV[1]` of the batch: the caller's `now` in client-clock mode, else `''` (Redis `TIME`). */
   #now = '';
   /** The store timers' reading when the batch's first decision was asked: its deadline runs from it. */
@@ -79,10 +95,18 @@ export class DecisionBatch {
     const promise = new Promise<Decision>((resolve, reject) => {
       this.#waiting.push({ id, cost, at, limit: spec.limit, resolve, reject });
     });
-    const args = spec.batchArgs;
     this.#keys.push(id);
-    this.#args.push(args[0], args[1], args[2], args[3], String(cost));
-    this.#wire += spec.batchWire + (cost === 1 ? costOne : bulk(String(cost)));
+    let specIndex = this.#specs.indexOf(spec);
+    if (specIndex === -1) specIndex = this.#specs.push(spec) - 1;
+    if (cost === 1) {
+      const code = costOneCodes[specIndex] as Code;
+      this.#codes.push(code.arg);
+      this.#codesWire += code.wire;
+    } else {
+      const arg = String(cost * 64 + specIndex);
+      this.#codes.push(arg);
+      this.#codesWire += bulk(arg);
+    }
     if (this.#waiting.length >= this.#maxSize) this.flush();
     else if (!this.#scheduled) {
       this.#scheduled = true;
@@ -97,12 +121,21 @@ export class DecisionBatch {
     const count = waiting.length;
     if (count === 0) return;
     const keys = this.#keys;
-    const args = [manyScript.sha, String(count), ...keys, this.#now, ...this.#args];
-    const frame = keysFrameOf(manyScript.sha, count, 1 + this.#args.length, bulk(this.#now) + this.#wire);
+    const specs = this.#specs;
+    const specArgs: string[] = [];
+    let specsWire = '';
+    for (const spec of specs) {
+      specArgs.push(...spec.batchArgs);
+      specsWire += spec.batchWire;
+    }
+    const m = String(specs.length);
+    const args = [manyScript.sha, String(count), ...keys, this.#now, m, ...specArgs, ...this.#codes];
+    const frame = keysFrameOf(manyScript.sha, count, 2 + specArgs.length + count, bulk(this.#now) + bulk(m) + specsWire + this.#codesWire);
     this.#waiting = [];
     this.#keys = [];
-    this.#args = [];
-    this.#wire = '';
+    this.#specs = [];
+    this.#codes = [];
+    this.#codesWire = '';
     const decided = this.#decided;
     const decode = (reply: Reply): undefined => {
       for (let i = 0; i < count; i++) {

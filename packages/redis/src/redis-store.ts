@@ -8,7 +8,7 @@ import { resolveRedisStoreOptions, type RedisStoreOptions, type ResolvedRedisSto
 import { type BatchSpec, DecisionBatch } from './decision-batch.js';
 import { bulk, type Frame, frameOf } from './script-call.js';
 import { type Decoder, type Reply, ScriptRunner } from './script-runner.js';
-import { algorithmTags, batchScript, type LuaScript, scriptOf, specParams } from './scripts/scripts.js';
+import { algorithmTags, batchScript, type LuaScript, maxBatchedCost, scriptOf, specParams } from './scripts/scripts.js';
 import { decisionOf } from './decision-reply.js';
 
 /** What a single-key decision needs of its spec, encoded once per spec object (and, as a {@link BatchSpec}, a batched one). */
@@ -94,7 +94,11 @@ export class RedisStore implements Store, BreakerStateStore {
       const cached = this.#blocked.get(id, cost, local);
       if (cached !== undefined) return cached;
     }
-    if (this.#batch !== undefined) return this.#batch.add(encoded, id, cost, this.#clientClock ? String(local) : '', local, timersNow);
+    if (this.#batch !== undefined) {
+      if (cost <= maxBatchedCost) return this.#batch.add(encoded, id, cost, this.#clientClock ? String(local) : '', local, timersNow);
+      // A cost too big for a batch's code goes on its own, after the decisions asked before it.
+      this.#batch.flush();
+    }
     const { script, params, limit } = encoded;
     if (cost === 1 && !this.#clientClock) {
       return this.#runner.run(script, [script.sha, '1', id, params[0], params[1], params[2]], timersNow, this.#decided, id, 1, local, limit, encoded.frame);

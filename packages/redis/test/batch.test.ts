@@ -98,6 +98,47 @@ describe('batchDecisions', () => {
     }
   });
 
+  it('sends each spec of a batch once, and a key and one short code per decision', async () => {
+    const sent: string[] = [];
+    const client = redis.client.duplicate();
+    client.on('error', () => undefined);
+    await client.connect().catch(() => undefined);
+    const store = new RedisStore({ client, prefix: 'batched-wire', commandTimeout: 2000, batchDecisions: true });
+    await store.consume(bucket, 'warm', 1, 0);
+    const write = client.stream.write.bind(client.stream);
+    client.stream.write = ((chunk: unknown, ...rest: unknown[]) => {
+      sent.push(String(chunk));
+      return (write as (...args: unknown[]) => boolean)(chunk, ...rest);
+    }) as typeof client.stream.write;
+    const window = { id: 'fw', algorithm: 'fixed-window', limit: 1_000, windowMs: 60_000 } as const;
+    const decisions = await Promise.all(Array.from({ length: 30 }, (_, i) => store.consume(i % 3 === 0 ? window : bucket, i % 2 === 0 ? 'hot' : 'other', i % 5 === 0 ? 2 : 1, 0)));
+    client.disconnect();
+    expect(decisions.every((d) => d.allowed)).toBe(true);
+    const wire = sent.join('');
+    expect(wire.match(/\{hot\}/g)).toHaveLength(15);
+    expect(wire.match(/\{other\}/g)).toHaveLength(15);
+    expect(wire.split('\r\n60000\r\n')).toHaveLength(3); // each spec's numbers once
+    // 30 keys of 27 bytes, 30 codes of 2 or 3 digits, and the rest: under 40 bytes a decision.
+    expect(wire.length).toBeLessThan(30 * 40 + 200);
+  });
+
+  it('sends a cost too big for a batch code on its own, after the decisions asked before it', async () => {
+    const store = new RedisStore({ client: redis.client, prefix: 'batched-huge', clock: 'client', commandTimeout: 2000, blockedCacheSize: 0, batchDecisions: true });
+    const memory = new MemoryStore();
+    const huge = { id: 'huge', algorithm: 'token-bucket', capacity: 2 ** 52, refillRate: 1, refillIntervalMs: 1 } as const;
+    // Another spec named first, so that the huge one's code carries a spec index of 1: an odd cost
+    // above the bound would then not survive the arithmetic in doubles.
+    const calls: [LimitSpec, number][] = [[bucket, 1], [huge, 1], [huge, 2 ** 50 + 1], [huge, 3], [huge, 2 ** 47 - 1], [huge, 2 ** 47 + 1], [huge, 0], [huge, 5]];
+    await store.consume(huge, 'warm', 2 ** 50, 1_000); // both scripts loaded: no NOSCRIPT retry in the count
+    await store.consume(huge, 'warm', 1, 1_000);
+    const before = await scriptCalls();
+    const batched = await Promise.all(calls.map(([spec, cost]) => store.consume(spec, 'k', cost, 1_000)));
+    expect((await scriptCalls()) - before).toBe(5); // [1, 1], 2^50 + 1, [3, 2^47 - 1], 2^47 + 1, [0, 5]
+    const expected: Decision[] = [];
+    for (const [spec, cost] of calls) expected.push(await memory.consume(spec, 'k', cost, 1_000));
+    expect(batched).toEqual(expected);
+  });
+
   it('reads a key of another Redis type as fresh, so that it cannot fail the rest of its batch', async () => {
     const store = new RedisStore({ client: redis.client, prefix: 'batched-type', commandTimeout: 2000, batchDecisions: true });
     await redis.client.hset('batched-type:tb:{poisoned}', 'field', 'value');
@@ -208,7 +249,7 @@ describe('batchDecisions', () => {
   it('is written byte for byte as ioredis would write the command, key prefix included', () => {
     const owner = { settled: () => undefined, send: () => undefined };
     const keys = ['p:tb:{a}', 'p:gc:{ünï}', 'p:tb:{}'];
-    const rest = ['', 'tb', '100', '1', '60000', '1', 'gc', '10', '1000', '4', '3', 'tb', '100', '1', '60000', '0'];
+    const rest = ['', '2', 'tb', '100', '1', '60000', 'gc', '10', '1000', '4', '64', String(3 * 64 + 1), '0'];
     const after = rest.map((arg) => `$${Buffer.byteLength(arg)}\r\n${arg}\r\n`).join('');
     for (const options of [{ replyEncoding: 'utf8' as const }, { replyEncoding: 'utf8' as const, keyPrefix: 'app:' }]) {
       const args = [manyScript.sha, String(keys.length), ...keys, ...rest];

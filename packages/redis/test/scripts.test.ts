@@ -16,7 +16,7 @@ describe('the Lua scripts', () => {
       'fixed-window': '2efab75404cb656a562e38cfb74865b0ebcd80ce',
       'calendar-window': 'a9c1d41c7027100f8a500d4607442f607428ac05',
       batch: 'd20d5af0de095788f73b2fe0d3b7e265f54689b9',
-      many: '506f482de2d3f71e6f0c44d92e3fc25168385d51',
+      many: 'd173635db45bf313da577e9fee45550bd69a5648',
     });
   });
 

@@ -142,22 +142,34 @@ return out
   -1,
 );
 
+/** The most decisions (so the most distinct specs) one `many` call may carry: a spec's index fits 6 bits. */
+export const manyLimit = 64;
+
+/**
+ * The largest cost a batched decision may carry: its code (see {@link manyScript}) must stay an exact
+ * integer below 2^53. A bigger cost is sent on its own.
+ */
+export const maxBatchedCost = 2 ** 47 - 1;
+
 /**
  * Independent single-key decisions in one script: the decisions that one instance made in one turn
  * of the event loop (`batchDecisions`), each charged or refused on its own, in order, so that a key
  * named twice sees its first charge. The whole script is atomic, so each decision is too.
  *
- * - `KEYS[1..n]`: the state keys, one per decision (single node and Sentinel only: they may lie in
- *   any slot).
+ * - `KEYS[1..n]`: the state keys, one per decision, in order (single node and Sentinel only: they
+ *   may lie in any slot).
  * - `ARGV[1]`: `now` or `''` (Redis `TIME`), read once for the whole batch.
- * - `ARGV[2 + 5(i-1) .. 6 + 5(i-1)]`: decision i's algorithm tag, its spec's three numbers and its
- *   cost (an integer >= 0).
+ * - `ARGV[2]`: `m`, the number of distinct specs; `ARGV[3 + 4(j-1) .. 6 + 4(j-1)]`: spec j's
+ *   algorithm tag and three numbers.
+ * - `ARGV[2 + 4m + i]`: decision i's code, `cost * 64 + (j - 1)`: its spec j and its cost (an integer
+ *   from 0 to {@link maxBatchedCost}). At most {@link manyLimit} decisions.
  *
- * Each distinct key is read once, when the batch first names it, and written once, at the end, if a
- * decision charged it: the decisions in between step the state held in the script. A hot key (one
- * busy client, or a global limit) thus costs Redis one `GET` and one `SET` per batch, not per
- * decision, and every decision is the one it would be with a read and a write of its own: the value
- * written is the last state, with the last state's TTL, which is what the last write would have left.
+ * A decision thus costs its key and one short argument, and a spec named many times in a batch is
+ * sent and converted once. Each distinct key is read when the batch first names it and written once,
+ * at the end, if a decision charged it: the decisions in between step the state held in the script.
+ * A hot key (one busy client, or a global limit) thus costs Redis one `GET` and one `SET` per batch,
+ * not per decision. The value written is the last state, with the last state's TTL, which is what one
+ * write per decision would have left.
  *
  * Returns `n` replies, decision i's at index i, each as the single-key scripts reply ({@link replyLua}):
  * one integer for an admission that fits, else `{a 0|1, rem, rst - now, rty}`. A key holding another
@@ -170,11 +182,20 @@ local steps = {${allKernels.map((kernel) => `${kernel.tag} = step_${kernel.tag}`
 ${clockLua("ARGV[1] ~= ''", 'ARGV[1]')}
 local function reply(a, rem, rst, rty)
 ${replyLua}end
+local m = ARGV[2] + 0
+local specs = {}
+for j = 1, m do
+  local b = 3 + 4 * (j - 1)
+  specs[j] = {ARGV[b], ARGV[b + 1] + 0, ARGV[b + 2] + 0, ARGV[b + 3] + 0}
+end
+local first = 2 + 4 * m
 local out, held, order = {}, {}, {}
 for i = 1, #KEYS do
-  local b = 2 + 5 * (i - 1)
-  local key, tag = KEYS[i], ARGV[b]
-  local cost = ARGV[b + 4] + 0
+  local code = ARGV[first + i] + 0
+  local si = code % 64
+  local cost = (code - si) / 64
+  local spec = specs[si + 1]
+  local key, tag = KEYS[i], spec[1]
   local c = held[key]
   if not c then
 ${readLua('key')}
@@ -183,7 +204,7 @@ ${readLua('key')}
   end
   local s0, s1, s2 = 0, 0, 0
   if c[1] == tag and c[5] > now then s0, s1, s2 = c[2], c[3], c[4] end
-  local a, lim, rem, rst, rty, n0, n1, n2 = steps[tag](ARGV[b + 1] + 0, ARGV[b + 2] + 0, ARGV[b + 3] + 0, s0, s1, s2, now, cost)
+  local a, lim, rem, rst, rty, n0, n1, n2 = steps[tag](spec[2], spec[3], spec[4], s0, s1, s2, now, cost)
   if a and cost > 0 then c[1], c[2], c[3], c[4], c[5], c[6] = tag, n0, n1, n2, rst, true end
   out[i] = reply(a, rem, rst, rty)
 end
