@@ -142,9 +142,12 @@ describe('batchDecisions', () => {
   it('reads a key of another Redis type as fresh, so that it cannot fail the rest of its batch', async () => {
     const store = new RedisStore({ client: redis.client, prefix: 'batched-type', commandTimeout: 2000, batchDecisions: true });
     await redis.client.hset('batched-type:tb:{poisoned}', 'field', 'value');
-    const decisions = await Promise.all(['a', 'poisoned', 'b'].map((key) => store.consume(bucket, key, 1, 0)));
-    expect(decisions.map((d) => [d.allowed, d.remaining])).toEqual([[true, 99], [true, 99], [true, 99]]);
+    await redis.client.rpush('batched-type:tb:{twice}', 'item');
+    // A key named once is read on its own, a key named twice once for both: both ways read it as fresh.
+    const decisions = await Promise.all(['a', 'poisoned', 'twice', 'b', 'twice'].map((key) => store.consume(bucket, key, 1, 0)));
+    expect(decisions.map((d) => [d.allowed, d.remaining])).toEqual([[true, 99], [true, 99], [true, 99], [true, 99], [true, 98]]);
     expect(await redis.client.type('batched-type:tb:{poisoned}')).toBe('string');
+    expect(await redis.client.type('batched-type:tb:{twice}')).toBe('string');
   });
 
   it('mixes algorithms and costs in one batch, each decided as the memory store decides it', async () => {

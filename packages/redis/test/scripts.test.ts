@@ -16,7 +16,7 @@ describe('the Lua scripts', () => {
       'fixed-window': '2efab75404cb656a562e38cfb74865b0ebcd80ce',
       'calendar-window': 'a9c1d41c7027100f8a500d4607442f607428ac05',
       batch: 'd20d5af0de095788f73b2fe0d3b7e265f54689b9',
-      many: 'd173635db45bf313da577e9fee45550bd69a5648',
+      many: '9fb42362c2aa3372ab4d1953aea76da4c140a99b',
     });
   });
 

@@ -165,11 +165,12 @@ export const maxBatchedCost = 2 ** 47 - 1;
  *   from 0 to {@link maxBatchedCost}). At most {@link manyLimit} decisions.
  *
  * A decision thus costs its key and one short argument, and a spec named many times in a batch is
- * sent and converted once. Each distinct key is read when the batch first names it and written once,
- * at the end, if a decision charged it: the decisions in between step the state held in the script.
- * A hot key (one busy client, or a global limit) thus costs Redis one `GET` and one `SET` per batch,
- * not per decision. The value written is the last state, with the last state's TTL, which is what one
- * write per decision would have left.
+ * sent and converted once. A key that the batch names several times is read when first named and
+ * written once, at the end, if a decision charged it: the decisions in between step the state held
+ * in the script. A hot key (one busy client, or a global limit) thus costs Redis one `GET` and one
+ * `SET` per batch, not per decision. The value written is the last state, with the last state's TTL,
+ * which is what one write per decision would have left. A key named once is read, stepped and written
+ * at once, as a single-key script does: holding its state in a table would cost more than it saves.
  *
  * Returns `n` replies, decision i's at index i, each as the single-key scripts reply ({@link replyLua}):
  * one integer for an admission that fits, else `{a 0|1, rem, rst - now, rty}`. A key holding another
@@ -189,24 +190,37 @@ for j = 1, m do
   specs[j] = {ARGV[b], ARGV[b + 1] + 0, ARGV[b + 2] + 0, ARGV[b + 3] + 0}
 end
 local first = 2 + 4 * m
+local n = #KEYS
+local named = {}
+for i = 1, n do
+  local key = KEYS[i]
+  named[key] = (named[key] or 0) + 1
+end
 local out, held, order = {}, {}, {}
-for i = 1, #KEYS do
+for i = 1, n do
   local code = ARGV[first + i] + 0
   local si = code % 64
   local cost = (code - si) / 64
   local spec = specs[si + 1]
   local key, tag = KEYS[i], spec[1]
-  local c = held[key]
-  if not c then
+  if named[key] == 1 then
+${loadLua('key', 'tag', 'pcall')}
+    local a, lim, rem, rst, rty, n0, n1, n2 = steps[tag](spec[2], spec[3], spec[4], s0, s1, s2, now, cost)
+    if a and cost > 0 then ${saveLua('key', 'tag')} end
+    out[i] = reply(a, rem, rst, rty)
+  else
+    local c = held[key]
+    if not c then
 ${readLua('key')}
-    held[key] = c
-    order[#order + 1] = key
+      held[key] = c
+      order[#order + 1] = key
+    end
+    local s0, s1, s2 = 0, 0, 0
+    if c[1] == tag and c[5] > now then s0, s1, s2 = c[2], c[3], c[4] end
+    local a, lim, rem, rst, rty, n0, n1, n2 = steps[tag](spec[2], spec[3], spec[4], s0, s1, s2, now, cost)
+    if a and cost > 0 then c[1], c[2], c[3], c[4], c[5], c[6] = tag, n0, n1, n2, rst, true end
+    out[i] = reply(a, rem, rst, rty)
   end
-  local s0, s1, s2 = 0, 0, 0
-  if c[1] == tag and c[5] > now then s0, s1, s2 = c[2], c[3], c[4] end
-  local a, lim, rem, rst, rty, n0, n1, n2 = steps[tag](spec[2], spec[3], spec[4], s0, s1, s2, now, cost)
-  if a and cost > 0 then c[1], c[2], c[3], c[4], c[5], c[6] = tag, n0, n1, n2, rst, true end
-  out[i] = reply(a, rem, rst, rty)
 end
 for j = 1, #order do
   local key = order[j]
