@@ -48,8 +48,9 @@ const costOneCodes: readonly Code[] = Array.from({ length: manyLimit }, (_, spec
  * turn (`setImmediate`), at most {@link maxBatchSize} at a time (fewer when `maxInFlight` is lower).
  * Each decision is still charged or refused on its own, in the order it was asked, inside one atomic
  * script; what the decisions share is the round trip, the command's parsing and the script's start
- * in Redis, and the client's command object, promise and reply parsing. A failure of the call (a
- * timeout, a lost connection) fails every decision it carried.
+ * in Redis, their specs (each sent once), a repeated key's read and write, and the client's command
+ * object, promise and reply parsing. A failure of the call (a timeout, a lost connection) fails every
+ * decision it carried.
  */
 export class DecisionBatch {
   readonly #runner: ScriptRunner;
