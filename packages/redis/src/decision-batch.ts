@@ -34,6 +34,7 @@ interface Code {
   readonly wire: string;
 }
 
+/** The code of a decision of `cost` on the batch's spec number `specIndex` (from 0). */
 function codeOf(cost: number, specIndex: number): Code {
   const arg = String(cost * 64 + specIndex);
   return { arg, wire: bulk(arg) };
@@ -99,15 +100,9 @@ export class DecisionBatch {
     this.#keys.push(id);
     let specIndex = this.#specs.indexOf(spec);
     if (specIndex === -1) specIndex = this.#specs.push(spec) - 1;
-    if (cost === 1) {
-      const code = costOneCodes[specIndex] as Code;
-      this.#codes.push(code.arg);
-      this.#codesWire += code.wire;
-    } else {
-      const arg = String(cost * 64 + specIndex);
-      this.#codes.push(arg);
-      this.#codesWire += bulk(arg);
-    }
+    const code = cost === 1 ? (costOneCodes[specIndex] as Code) : codeOf(cost, specIndex);
+    this.#codes.push(code.arg);
+    this.#codesWire += code.wire;
     if (this.#waiting.length >= this.#maxSize) this.flush();
     else if (!this.#scheduled) {
       this.#scheduled = true;

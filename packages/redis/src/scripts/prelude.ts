@@ -54,10 +54,11 @@ end
 }
 
 /**
- * Sets `c` (a local the caller declared) to the state held at `key`, as a table `{tag, s0, s1, s2, expiresAt, dirty}`, whatever
- * its algorithm (`{'', 0, 0, 0, 0, false}` when the key holds none, or another Redis type): for a
- * script that decides several times on one key and writes it once at the end. A state is valid for
- * algorithm `tag` at `now` when `c[1] == tag and c[5] > now`, as {@link loadLua} reads it.
+ * Sets `c` (a local the caller declared) to the state held at `key`, whatever its algorithm, as a
+ * table `{tag, s0, s1, s2, expiresAt, dirty}`: `{'', 0, 0, 0, 0, false}` when the key holds none, or
+ * holds another Redis type. For a script that decides several times on one key and writes it once at
+ * the end. A state is valid for algorithm `tag` at `now` when `c[1] == tag and c[5] > now`, as
+ * {@link loadLua} reads it.
  */
 export function readLua(key: string): string {
   return `
