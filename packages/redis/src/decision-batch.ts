@@ -1,7 +1,7 @@
 import type { Decision } from '@breakwater/core';
 import { decisionOf } from './decision-reply.js';
 import { bulk, keysFrameOf, type Reply } from './script-call.js';
-import type { ScriptRunner } from './script-runner.js';
+import { ScriptRunner } from './script-runner.js';
 import { manyLimit, manyScript } from './scripts/scripts.js';
 
 /** What a decision of a batch needs of its spec, encoded once per spec. */
@@ -125,7 +125,7 @@ export class DecisionBatch {
       specsWire += spec.batchWire;
     }
     const m = String(specs.length);
-    const args = [manyScript.sha, String(count), ...keys, this.#now, m, ...specArgs, ...this.#codes];
+    const args = ScriptRunner.argsOf(manyScript, keys, [this.#now, m, ...specArgs, ...this.#codes]);
     const frame = keysFrameOf(manyScript.sha, count, 2 + specArgs.length + count, bulk(this.#now) + bulk(m) + specsWire + this.#codesWire);
     this.#waiting = [];
     this.#keys = [];

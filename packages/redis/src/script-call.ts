@@ -18,7 +18,7 @@ export interface Frame {
 
 /** The {@link Frame} of `EVALSHA <sha> 1 <key> ...rest`. */
 export function frameOf(sha: string, rest: readonly string[]): Frame {
-  return Object.freeze({ before: `*${4 + rest.length}\r\n$7\r\nevalsha\r\n${bulk(sha)}${bulk('1')}`, after: rest.map(bulk).join('') });
+  return Object.freeze(keysFrameOf(sha, 1, rest.length, rest.map(bulk).join('')));
 }
 
 /**

@@ -3,21 +3,14 @@ import { Command } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { manyScript, RedisStore } from '../src/index.js';
 import { keysFrameOf, ScriptCall } from '../src/script-call.js';
+import { commandCalls as countCommands } from './support/command-calls.js';
 import { useRedis } from './support/redis-fixture.js';
 import { seededRandom } from './support/seeded-random.js';
 
 const redis = useRedis();
 
-/** How many of the named commands Redis has run so far, scripts' own calls included (`INFO commandstats`). */
-async function commandCalls(...names: string[]): Promise<number> {
-  const info = await redis.client.info('commandstats');
-  let calls = 0;
-  for (const name of names) {
-    const match = new RegExp(`cmdstat_${name}:calls=(\\d+)`).exec(info);
-    calls += match ? Number(match[1]) : 0;
-  }
-  return calls;
-}
+/** How many of the named commands Redis has run so far. */
+const commandCalls = (...names: string[]): Promise<number> => countCommands(redis.client, ...names);
 
 /** How many EVALSHA and EVAL commands Redis has run so far. */
 const scriptCalls = (): Promise<number> => commandCalls('evalsha', 'eval');

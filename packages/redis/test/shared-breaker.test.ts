@@ -5,6 +5,7 @@ import { ManualClock } from '@breakwater/core/testing';
 import type { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { breakerScripts, RedisStore, type SharedBreakerOptions } from '../src/index.js';
+import { commandCalls as countCommands } from './support/command-calls.js';
 import { connectClient, useRedis } from './support/redis-fixture.js';
 
 const redis = useRedis();
@@ -45,10 +46,7 @@ async function instances(count: number, options: Omit<CircuitBreakerOptions, 'na
   );
 }
 
-async function commandCalls(name: string): Promise<number> {
-  const info = await redis.client.info('commandstats');
-  return Number(new RegExp(`cmdstat_${name}:calls=(\\d+)`).exec(info)?.[1] ?? 0);
-}
+const commandCalls = (name: string): Promise<number> => countCommands(redis.client, name);
 
 describe('shared breaker: one state for every instance', () => {
   it('trips every instance from one instance failures, with the same reason', async () => {
