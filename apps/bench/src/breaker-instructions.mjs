@@ -1,9 +1,7 @@
 /**
- * Instructions per breaker call, counted by valgrind's callgrind (issue 2): a figure that other
- * processes on the machine do not move, where the timed benchmark (`run.mjs`) scatters by tens of
- * nanoseconds on a shared VM. Each (subject, path) runs in a fresh `node --single-threaded` under
- * callgrind twice, with `--small` and `--large` calls after the same warm-up; the difference of the
- * two totals ÷ the difference of the counts is one call's cost, start-up and warm-up cancelled.
+ * Instructions per breaker call, counted by valgrind's callgrind (issue 2), as `callgrind-count.mjs`
+ * describes: a figure that other processes on the machine do not move, where the timed benchmark
+ * (`run.mjs`) scatters by tens of nanoseconds on a shared VM.
  *
  * Subjects: `bare` (`await fn()` in `try`), `floor` (the hand-written breaker of `floor.mjs`) and
  * `breakwater` (`execute`, consecutive failures, never opening). Paths: `success` (`async () => 1`)
@@ -19,12 +17,9 @@
  * Needs valgrind. Two runs go side by side (valgrind runs a program on one core); about four minutes
  * for both paths on a 2-vCPU machine.
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { callgrindFolder, formatCount, instructionsPerCall } from './callgrind-count.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -74,54 +69,36 @@ async function child(subject, path, warm, calls) {
   if (sum !== expected[0] || failures !== expected[1]) throw new Error(`${subject} ${path}: ${sum} results, ${failures} failures`);
 }
 
-/** Total instructions of one child under callgrind. */
-function count(dir, subject, path, calls) {
-  const out = join(dir, `${subject}-${path}-${calls}.out`);
-  const args = ['--tool=callgrind', `--callgrind-out-file=${out}`, process.execPath, '--single-threaded', fileURLToPath(import.meta.url), '--child', subject, '--path', path, '--warm', values.warm, '--calls', String(calls)];
-  if (values['stack-trace-limit'] !== undefined) args.push('--stack-trace-limit', values['stack-trace-limit']);
-  return new Promise((resolve, reject) => {
-    const proc = spawn('valgrind', args, { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    proc.stderr.on('data', (chunk) => (stderr += chunk));
-    proc.on('error', reject);
-    proc.on('exit', (code) => {
-      const collected = /Collected : (\d+)/.exec(stderr);
-      if (code !== 0 || collected === null) reject(new Error(`${subject} ${path} ${calls}: exit ${code}\n${stderr.slice(-2000)}`));
-      else resolve(Number(collected[1]));
-    });
-  });
-}
-
 async function main() {
   const small = Number(values.small);
   const large = Number(values.large);
   const paths = values.paths.split(',').filter(Boolean);
-  const dir = mkdtempSync(join(tmpdir(), 'bw-breaker-callgrind-'));
+  const folder = callgrindFolder('bw-breaker-callgrind-');
+  const stackTraceLimit = values['stack-trace-limit'] === undefined ? [] : ['--stack-trace-limit', values['stack-trace-limit']];
   const perCall = {};
   try {
     for (const path of paths) {
       for (const subject of SUBJECTS) {
-        const [a, b] = await Promise.all([count(dir, subject, path, small), count(dir, subject, path, large)]);
-        perCall[`${subject}/${path}`] = (b - a) / (large - small);
+        const args = ['--child', subject, '--path', path, '--warm', values.warm, ...stackTraceLimit];
+        perCall[`${subject}/${path}`] = await instructionsPerCall({ folder: folder.path, name: `${subject}-${path}`, script: fileURLToPath(import.meta.url), args, small, large });
         console.error(`${path} ${subject}: ${Math.round(perCall[`${subject}/${path}`])} instructions per call`);
       }
     }
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    folder.dispose();
   }
   const limit = values['stack-trace-limit'] === undefined ? 'default stack trace limit' : `Error.stackTraceLimit = ${values['stack-trace-limit']}`;
-  console.log(`\nInstructions per call (callgrind, \`--single-threaded\`; ${values.warm} warm-up calls, difference of ${small} and ${large} calls; ${limit})\n`);
+  console.log(`\nInstructions per call (callgrind, \`--single-threaded --predictable\`; ${values.warm} warm-up calls, difference of ${small} and ${large} calls; ${limit})\n`);
   console.log('| path | subject | instructions per call | overhead over bare | overhead ÷ floor\'s |');
   console.log('|---|---|---:|---:|---:|');
-  const format = (n) => Math.round(n).toLocaleString('en-US');
   for (const path of paths) {
     const bare = perCall[`bare/${path}`];
     const floorOverhead = perCall[`floor/${path}`] - bare;
     for (const subject of SUBJECTS) {
       const n = perCall[`${subject}/${path}`];
-      const overhead = subject === 'bare' ? '—' : format(n - bare);
+      const overhead = subject === 'bare' ? '—' : formatCount(n - bare);
       const ratio = subject === 'breakwater' ? `${((n - bare) / floorOverhead).toFixed(2)}×` : '—';
-      console.log(`| ${path} | ${subject} | ${format(n)} | ${overhead} | ${ratio} |`);
+      console.log(`| ${path} | ${subject} | ${formatCount(n)} | ${overhead} | ${ratio} |`);
     }
   }
 }

@@ -28,3 +28,22 @@ export class FloorBreaker {
     }
   }
 }
+
+/** The floor: the least code that is a token bucket (continuous refill, no keys, no options). */
+export class FloorTokenBucket {
+  constructor(capacity, perSecond) {
+    this.capacity = capacity;
+    this.perMs = perSecond / 1000;
+    this.tokens = capacity;
+    this.at = Date.now();
+  }
+
+  tryTake() {
+    const now = Date.now();
+    this.tokens = Math.min(this.capacity, this.tokens + (now - this.at) * this.perMs);
+    this.at = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+}

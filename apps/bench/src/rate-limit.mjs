@@ -17,6 +17,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { FloorTokenBucket } from './floor.mjs';
 import { median } from './processes.mjs';
 import { MemoryStore, rateLimit } from '@breakwater/core';
 import { bench, group, run } from 'mitata';
@@ -48,25 +49,6 @@ const CASES = [
   { key: 'date-now', label: 'diagnostic: `Date.now()` + bare await (the clock read every limiter pays)' },
 ];
 const TARGETS = { 'breakwater-hot': 70, 'breakwater-10k': 150 };
-
-/** The floor: the least code that is a token bucket (continuous refill, no keys, no options). */
-class FloorTokenBucket {
-  constructor(capacity, perSecond) {
-    this.capacity = capacity;
-    this.perMs = perSecond / 1000;
-    this.tokens = capacity;
-    this.at = Date.now();
-  }
-
-  tryTake() {
-    const now = Date.now();
-    this.tokens = Math.min(this.capacity, this.tokens + (now - this.at) * this.perMs);
-    this.at = now;
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
-    return true;
-  }
-}
 
 if (values.child === 'speed') await measureSpeed();
 else if (values.child === 'memory' || values.child === 'memory-held') measureMemory(Number(values.keys), values.child === 'memory-held');

@@ -25,10 +25,13 @@ export class LimitSet<TInput> {
     const keyFunction = this.#keyFunctions[index];
     if (keyFunction === undefined) return globalKey;
     const key = keyFunction(input);
-    if (typeof key !== 'string') {
-      throw new TypeError(`rateLimit "${this.#policy}": key() of limit "${this.names[index]}" returned ${String(key)}; expected a string`);
-    }
+    if (typeof key !== 'string') throw this.#badKey(index, key);
     return key;
+  }
+
+  /** The error for a key function that returned something else than a string (apart, to keep `keyOf` small). */
+  #badKey(index: number, key: unknown): TypeError {
+    return new TypeError(`rateLimit "${this.#policy}": key() of limit "${this.names[index]}" returned ${String(key)}; expected a string`);
   }
 
   /** Every limit's key for `input`, in order. */

@@ -121,7 +121,11 @@ export class MemoryStore implements Store, BreakerStateStore {
 
   /** The key space of `spec.id`; a spec naming another algorithm than the space's starts it afresh. */
   #spaceOf(spec: LimitSpec): KeySpace {
-    if (spec === this.#lastSpec) return this.#lastSpace as KeySpace;
+    // The slow part apart, so that this check stays small enough to inline into every decision.
+    return spec === this.#lastSpec ? (this.#lastSpace as KeySpace) : this.#lookUpSpace(spec);
+  }
+
+  #lookUpSpace(spec: LimitSpec): KeySpace {
     let space = this.#spaces.get(spec.id);
     if (space === undefined || space.algorithm !== spec.algorithm) {
       if (space !== undefined) for (const slot of [...space.slots.values()]) this.#table.release(slot);

@@ -1,0 +1,89 @@
+/**
+ * Instructions per token-bucket decision, counted by valgrind's callgrind (issue 3), as
+ * `callgrind-count.mjs` describes: the timed benchmark (`rate-limit.mjs`) moves by 10 ns and more
+ * from one minute to the next on a shared VM, which is the size of the changes worth checking.
+ *
+ * Subjects, each an `async` function awaiting once, as in `rate-limit.mjs`: `bare` (`await fn()`),
+ * `floor` (the hand-written token bucket of `floor.mjs`), `breakwater-hot` (`execute` on one key),
+ * `breakwater-10k` (`execute` over 10,000 rotating keys) and `breakwater-fixed-clock` (one key, with a
+ * clock that reads no time: what the rest of the decision costs). Overhead is a subject minus `bare`.
+ *
+ *   node src/rate-limit-instructions.mjs [--subjects a,b] [--small 100000] [--large 300000] [--warm 30000]
+ *
+ * Needs valgrind; about two minutes on a 2-vCPU machine.
+ */
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { callgrindFolder, formatCount, instructionsPerCall } from './callgrind-count.mjs';
+
+const SUBJECTS = ['bare', 'floor', 'breakwater-hot', 'breakwater-10k', 'breakwater-fixed-clock'];
+const ROTATING_KEYS = 10_000;
+const HUGE = 1e12;
+
+const { values } = parseArgs({
+  options: {
+    child: { type: 'string' },
+    calls: { type: 'string' },
+    subjects: { type: 'string', default: SUBJECTS.join(',') },
+    small: { type: 'string', default: '100000' },
+    large: { type: 'string', default: '300000' },
+    warm: { type: 'string', default: '30000' },
+  },
+});
+
+if (values.child !== undefined) await child(values.child, Number(values.warm), Number(values.calls));
+else await main();
+
+/** One measured process: `warm` calls, then `calls` more, of one subject. */
+async function child(subject, warm, calls) {
+  const { rateLimit } = await import('@breakwater/core');
+  const { FloorTokenBucket } = await import('./floor.mjs');
+  const fn = async () => 1;
+  const limits = [{ key: (k) => k, capacity: HUGE, refillRate: HUGE, refillInterval: '1s' }];
+  const limiter = rateLimit({ name: 'instructions', limits });
+  const fixedClock = { now: () => 1_700_000_000_000, setTimeout: () => 0, clearTimeout: () => undefined };
+  const unclocked = rateLimit({ name: 'instructions-fixed-clock', clock: fixedClock, limits });
+  const floor = new FloorTokenBucket(HUGE, HUGE);
+  const hot = { input: 'hot' };
+  const rotating = Array.from({ length: ROTATING_KEYS }, (_, i) => ({ input: `client-${i}` }));
+  let next = 0;
+  const run = {
+    bare: async () => await fn(),
+    floor: async () => {
+      if (!floor.tryTake()) throw new Error('the floor bucket refused');
+      return await fn();
+    },
+    'breakwater-hot': async () => await limiter.execute(fn, hot),
+    'breakwater-10k': async () => await limiter.execute(fn, rotating[(next = next + 1 === ROTATING_KEYS ? 0 : next + 1)]),
+    'breakwater-fixed-clock': async () => await unclocked.execute(fn, hot),
+  }[subject];
+  if (run === undefined) throw new Error(`unknown subject ${subject}`);
+  let sum = 0;
+  for (let i = 0; i < warm + calls; i++) sum += await run();
+  if (sum !== warm + calls) throw new Error(`${subject}: ${sum} results of ${warm + calls} calls`);
+}
+
+async function main() {
+  const small = Number(values.small);
+  const large = Number(values.large);
+  const subjects = values.subjects.split(',').filter(Boolean);
+  if (!subjects.includes('bare')) subjects.unshift('bare');
+  const folder = callgrindFolder('bw-rate-limit-callgrind-');
+  const perCall = {};
+  try {
+    for (const subject of subjects) {
+      const args = ['--child', subject, '--warm', values.warm];
+      perCall[subject] = await instructionsPerCall({ folder: folder.path, name: subject, script: fileURLToPath(import.meta.url), args, small, large });
+      console.error(`${subject}: ${Math.round(perCall[subject])} instructions per call`);
+    }
+  } finally {
+    folder.dispose();
+  }
+  console.log(`\nInstructions per decision (callgrind, \`--single-threaded --predictable\`; ${values.warm} warm-up calls, difference of ${small} and ${large} calls)\n`);
+  console.log('| subject | instructions per call | overhead over bare |');
+  console.log('|---|---:|---:|');
+  for (const subject of subjects) {
+    const overhead = subject === 'bare' ? '—' : formatCount(perCall[subject] - perCall.bare);
+    console.log(`| ${subject} | ${formatCount(perCall[subject])} | ${overhead} |`);
+  }
+}
