@@ -142,10 +142,14 @@ export class MemoryStore implements Store, BreakerStateStore {
     if (slot !== undefined && (table.expiresAt[slot] as number) > now) {
       const state = table.state;
       const at = slot * 3;
-      space.kernel(spec, state[at] as number, state[at + 1] as number, state[at + 2] as number, now, cost, out);
+      out.s0 = state[at] as number;
+      out.s1 = state[at + 1] as number;
+      out.s2 = state[at + 2] as number;
     } else {
-      space.kernel(spec, 0, 0, 0, now, cost, out);
+      out.s0 = out.s1 = out.s2 = 0;
     }
+    out.now = now;
+    space.kernel(spec, cost, out);
   }
 
   #commit(space: KeySpace, slot: number | undefined, key: string, now: number, out: StepOutput): void {

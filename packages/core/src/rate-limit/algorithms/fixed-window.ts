@@ -18,7 +18,8 @@ import { atLeastOne, mod, type StepOutput } from './step-output.js';
  * next state   = (window, count, 0)
  * ```
  */
-export function fixedWindowKernel(spec: FixedWindowSpec, s0: number, s1: number, _s2: number, now: number, cost: number, out: StepOutput): void {
+export function fixedWindowKernel(spec: FixedWindowSpec, cost: number, out: StepOutput): void {
+  const { s0, s1, now } = out;
   const start = now - mod(now, spec.windowMs);
   const window = s1 > 0 && s0 > start ? s0 : start;
   countIn(spec.limit, window, window + spec.windowMs, s0 === window ? s1 : 0, now, cost, out);
@@ -42,7 +43,8 @@ export function fixedWindowKernel(spec: FixedWindowSpec, s0: number, s1: number,
  * next state   = (start, end, count)
  * ```
  */
-export function calendarWindowKernel(spec: CalendarWindowSpec, s0: number, s1: number, s2: number, now: number, cost: number, out: StepOutput): void {
+export function calendarWindowKernel(spec: CalendarWindowSpec, cost: number, out: StepOutput): void {
+  const { s0, s1, s2, now } = out;
   const newer = s2 > 0 && s0 > spec.windowStart;
   const start = newer ? s0 : spec.windowStart;
   const end = newer ? s1 : spec.windowEnd;

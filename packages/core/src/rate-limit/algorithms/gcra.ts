@@ -24,7 +24,8 @@ import { atLeastOne, ceilDiv, floorDiv, type StepOutput } from './step-output.js
  * Its decisions equal a token bucket's with `capacity = burst`, `refillRate = limit` and
  * `refillIntervalMs = periodMs` while time moves forward; it keeps a timestamp instead of a level.
  */
-export function gcraKernel(spec: GcraSpec, s0: number, s1: number, _s2: number, now: number, cost: number, out: StepOutput): void {
+export function gcraKernel(spec: GcraSpec, cost: number, out: StepOutput): void {
+  const { s0, s1, now } = out;
   const limit = spec.limit;
   const period = spec.periodMs;
   const ahead = s0 === 0 && s1 === 0 ? 0 : (s0 - now) * limit + s1;

@@ -24,17 +24,21 @@ export function kernelOf(algorithm: AlgorithmName): Kernel<LimitSpec> {
 
 /** Runs the step of `spec`'s algorithm on state `(s0, s1, s2)`, writing into `out`. `now` must be an integer. */
 export function runStep(spec: LimitSpec, s0: number, s1: number, s2: number, now: number, cost: number, out: StepOutput): void {
+  out.s0 = s0;
+  out.s1 = s1;
+  out.s2 = s2;
+  out.now = now;
   switch (spec.algorithm) {
     case 'token-bucket':
-      return tokenBucketKernel(spec, s0, s1, s2, now, cost, out);
+      return tokenBucketKernel(spec, cost, out);
     case 'gcra':
-      return gcraKernel(spec, s0, s1, s2, now, cost, out);
+      return gcraKernel(spec, cost, out);
     case 'sliding-window':
-      return slidingWindowKernel(spec, s0, s1, s2, now, cost, out);
+      return slidingWindowKernel(spec, cost, out);
     case 'fixed-window':
-      return fixedWindowKernel(spec, s0, s1, s2, now, cost, out);
+      return fixedWindowKernel(spec, cost, out);
     case 'calendar-window':
-      return calendarWindowKernel(spec, s0, s1, s2, now, cost, out);
+      return calendarWindowKernel(spec, cost, out);
     default:
       throw new TypeError(`unknown rate-limit algorithm ${JSON.stringify((spec as { algorithm?: unknown }).algorithm)}`);
   }

@@ -29,7 +29,8 @@ import { atLeastOne, floorDiv, mod, type StepOutput } from './step-output.js';
  * next state = (window, cur, prev)
  * ```
  */
-export function slidingWindowKernel(spec: SlidingWindowSpec, s0: number, s1: number, s2: number, now: number, cost: number, out: StepOutput): void {
+export function slidingWindowKernel(spec: SlidingWindowSpec, cost: number, out: StepOutput): void {
+  const { s0, s1, s2, now } = out;
   const size = spec.windowMs;
   const limit = spec.limit;
   const start = now - mod(now, size);

@@ -1,15 +1,20 @@
 import type { Decision } from '../../store/decision.js';
 
 /**
- * Where an algorithm's step writes its result: the decision's fields and the key's next state. One
- * instance is reused by a store for every step, so a decision costs no allocation until the store
- * hands a {@link Decision} out.
+ * An algorithm's step works in one of these: it reads the key's state (`s0`, `s1`, `s2`) and the time
+ * (`now`) from it, and writes back the decision's fields and the key's next state. One instance is
+ * reused by a store for every step, so a decision costs no allocation until the store hands a
+ * {@link Decision} out. The inputs travel in fields rather than arguments because a time in
+ * milliseconds is too big for V8's small integers: passed to a function that is not inlined, each
+ * such number would be boxed on the heap, on every call.
  *
  * Every algorithm keeps at most three numbers per key (`s0`, `s1`, `s2`); all zeros is the state of
  * a key never seen. The next state is also the state to keep when nothing is charged: it only
  * normalises (refills, rolls windows) and never changes what the next step decides.
  */
 export class StepOutput {
+  /** The time of the step, in whole milliseconds: an input. */
+  now = 0;
   allowed = false;
   limit = 0;
   remaining = 0;
@@ -32,10 +37,11 @@ export class StepOutput {
 }
 
 /**
- * One algorithm's step on state `(s0, s1, s2)`: a pure function of its arguments that writes only to
- * `out`. `now` is an integer (callers floor it) and `cost` a non-negative integer.
+ * One algorithm's step: a pure function of `spec`, `cost` and the state and time in `io`
+ * (`io.s0`–`io.s2`, `io.now`), that writes only to `io`. `io.now` is an integer (callers floor it)
+ * and `cost` a non-negative integer.
  */
-export type Kernel<S> = (spec: S, s0: number, s1: number, s2: number, now: number, cost: number, out: StepOutput) => void;
+export type Kernel<S> = (spec: S, cost: number, io: StepOutput) => void;
 
 /** `Math.ceil(a / b)` for non-negative integers below 2^53: exact in IEEE doubles, as in Lua. */
 export function ceilDiv(a: number, b: number): number {

@@ -20,7 +20,8 @@ import { atLeastOne, ceilDiv, floorDiv, type StepOutput } from './step-output.js
  * next state   = (M, base, 0)
  * ```
  */
-export function tokenBucketKernel(spec: TokenBucketSpec, s0: number, s1: number, _s2: number, now: number, cost: number, out: StepOutput): void {
+export function tokenBucketKernel(spec: TokenBucketSpec, cost: number, out: StepOutput): void {
+  const { s0, s1, now } = out;
   const interval = spec.refillIntervalMs;
   const rate = spec.refillRate;
   const full = spec.capacity * interval;
