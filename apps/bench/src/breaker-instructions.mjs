@@ -3,8 +3,9 @@
  * describes: a figure that other processes on the machine do not move, where the timed benchmark
  * (`run.mjs`) scatters by tens of nanoseconds on a shared VM.
  *
- * Subjects: `bare` (`await fn()` in `try`), `floor` (the hand-written breaker of `floor.mjs`) and
- * `breakwater` (`execute`, consecutive failures, never opening). Paths: `success` (`async () => 1`)
+ * Subjects: `bare` (`await fn()` in `try`), `floor` (the hand-written breaker of `floor.mjs`),
+ * `breakwater` (`execute`, consecutive failures, never opening) and `breakwater-time-window` (a failure
+ * rate over a 10 s time window, never tripping). Paths: `success` (`async () => 1`)
  * and `failure` (`fn` throws a new `Error`). Overhead is a subject minus `bare`; the ratio is
  * Breakwater's overhead ÷ the floor's, as issue 2's failure target states it.
  *
@@ -34,7 +35,7 @@ const { values } = parseArgs({
   },
 });
 
-const SUBJECTS = ['bare', 'floor', 'breakwater'];
+const SUBJECTS = ['bare', 'floor', 'breakwater', 'breakwater-time-window'];
 
 if (values.child !== undefined) await child(values.child, values.path, Number(values.warm), Number(values.calls));
 else await main();
@@ -50,7 +51,12 @@ async function child(subject, path, warm, calls) {
   };
   const floor = new FloorBreaker(never, 1_000, new Error('open'));
   const breaker = circuitBreaker({ name: 'instructions', trip: { consecutiveFailures: never } });
-  const run = { bare: () => fn(), floor: () => floor.execute(fn), breakwater: () => breaker.execute(fn) }[subject];
+  // A failure rate that never trips (100 %), over a 10 s window in 10 slices: the clock is read per call.
+  const timeWindow = circuitBreaker({
+    name: 'instructions-time-window',
+    trip: { failureRate: { threshold: 1, minimumCalls: never, window: { type: 'time', duration: 10_000, buckets: 10 } } },
+  });
+  const run = { bare: () => fn(), floor: () => floor.execute(fn), breakwater: () => breaker.execute(fn), 'breakwater-time-window': () => timeWindow.execute(fn) }[subject];
   if (run === undefined) throw new Error(`unknown subject ${subject}`);
   let sum = 0;
   let failures = 0;
@@ -97,7 +103,7 @@ async function main() {
     for (const subject of SUBJECTS) {
       const n = perCall[`${subject}/${path}`];
       const overhead = subject === 'bare' ? '—' : formatCount(n - bare);
-      const ratio = subject === 'breakwater' ? `${((n - bare) / floorOverhead).toFixed(2)}×` : '—';
+      const ratio = subject.startsWith('breakwater') ? `${((n - bare) / floorOverhead).toFixed(2)}×` : '—';
       console.log(`| ${path} | ${subject} | ${formatCount(n)} | ${overhead} | ${ratio} |`);
     }
   }
