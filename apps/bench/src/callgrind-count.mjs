@@ -27,13 +27,19 @@ export function callgrindFolder(prefix) {
  * side (valgrind runs a program on one core). `name` labels the callgrind files and errors.
  */
 export async function instructionsPerCall({ folder, name, script, args, small, large }) {
-  const [a, b] = await Promise.all([count(folder, name, script, [...args, '--calls', String(small)], small), count(folder, name, script, [...args, '--calls', String(large)], large)]);
+  const run = (calls) => countInstructions({ folder, name: `${name}-${calls}`, script, args: [...args, '--calls', String(calls)] });
+  const [a, b] = await Promise.all([run(small), run(large)]);
   return (b - a) / (large - small);
 }
 
-function count(folder, name, script, args, calls) {
-  const out = join(folder, `${name}-${calls}.out`);
-  const valgrindArgs = ['--tool=callgrind', `--callgrind-out-file=${out}`, process.execPath, ...NODE_FLAGS, script, ...args];
+/**
+ * The instructions of one run of `script` with `args` under callgrind, written to `name`.out in
+ * `folder`. `nodeFlags` replaces the steady flags above, for a tool whose published figures were taken
+ * without them.
+ */
+export function countInstructions({ folder, name, script, args, nodeFlags = NODE_FLAGS }) {
+  const out = join(folder, `${name}.out`);
+  const valgrindArgs = ['--tool=callgrind', `--callgrind-out-file=${out}`, process.execPath, ...nodeFlags, script, ...args];
   return new Promise((resolve, reject) => {
     const proc = spawn('valgrind', valgrindArgs, { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
@@ -41,7 +47,7 @@ function count(folder, name, script, args, calls) {
     proc.on('error', reject);
     proc.on('exit', (code) => {
       const collected = /Collected : (\d+)/.exec(stderr);
-      if (code !== 0 || collected === null) reject(new Error(`${name} ${calls}: exit ${code}\n${stderr.slice(-2000)}`));
+      if (code !== 0 || collected === null) reject(new Error(`callgrind run ${name} failed (exit ${code}):\n${stderr.slice(-2000)}`));
       else resolve(Number(collected[1]));
     });
   });

@@ -16,12 +16,9 @@
  * 70 s per case on the client side, 10–20 s on the server side), several times that when it is busy. Keep `large − small` large: one major GC or re-optimisation that lands in one
  * run and not the other moves a difference of 6,000 decisions by thousands of instructions each.
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { callgrindFolder, countInstructions } from './callgrind-count.mjs';
 import { Redis } from 'ioredis';
 import { redisCases } from './redis-cases.mjs';
 import { startRedis } from './redis-process.mjs';
@@ -66,20 +63,10 @@ async function work() {
   if (failures > 0) process.exitCode = 1;
 }
 
-/** Instructions of one worker run under callgrind. */
-function countInstructions(port, key, count, dir) {
-  const args = ['--tool=callgrind', `--callgrind-out-file=${join(dir, `${key}-${count}.out`)}`, process.execPath, fileURLToPath(import.meta.url), '--worker', key, '--port', String(port), '--count', String(count), '--keys', String(KEYS), '--in-flight', String(IN_FLIGHT)];
-  return new Promise((resolve, reject) => {
-    const child = spawn('valgrind', args, { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      const match = /I\s+refs:\s+([\d,]+)/.exec(stderr);
-      if (code !== 0 || !match) reject(new Error(`callgrind run of ${key} failed (exit ${code}):\n${stderr.slice(-2000)}`));
-      else resolve(Number(match[1].replaceAll(',', '')));
-    });
-  });
+/** Instructions of one worker run under callgrind (plain `node`, as the published client figures were taken). */
+function workerInstructions(port, key, count, folder) {
+  const args = ['--worker', key, '--port', String(port), '--count', String(count), '--keys', String(KEYS), '--in-flight', String(IN_FLIGHT)];
+  return countInstructions({ folder, name: `${key}-${count}`, script: fileURLToPath(import.meta.url), args, nodeFlags: [] });
 }
 
 /** Client instructions per decision: two callgrind runs per case, differenced. */
@@ -88,16 +75,16 @@ async function clientSide(keys) {
   const small = warm + Number(values.small);
   const large = warm + Number(values.large);
   const redis = await startRedis();
-  const dir = mkdtempSync(join(tmpdir(), 'bw-callgrind-'));
+  const folder = callgrindFolder('bw-callgrind-');
   const perDecision = {};
   try {
     for (const key of keys) {
-      const [a, b] = [await countInstructions(redis.port, key, small, dir), await countInstructions(redis.port, key, large, dir)];
+      const [a, b] = [await workerInstructions(redis.port, key, small, folder.path), await workerInstructions(redis.port, key, large, folder.path)];
       perDecision[key] = (b - a) / (large - small);
       console.error(`client, ${key}: ${Math.round(perDecision[key])} instructions per decision`);
     }
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    folder.dispose();
     await redis.stop();
   }
   return { perDecision, how: `node under callgrind, difference of ${small} and ${large} decisions` };

@@ -22,28 +22,6 @@ export function kernelOf(algorithm: AlgorithmName): Kernel<LimitSpec> {
   return kernel as Kernel<LimitSpec>;
 }
 
-/** Runs the step of `spec`'s algorithm on state `(s0, s1, s2)`, writing into `out`. `now` must be an integer. */
-export function runStep(spec: LimitSpec, s0: number, s1: number, s2: number, now: number, cost: number, out: StepOutput): void {
-  out.s0 = s0;
-  out.s1 = s1;
-  out.s2 = s2;
-  out.now = now;
-  switch (spec.algorithm) {
-    case 'token-bucket':
-      return tokenBucketKernel(spec, cost, out);
-    case 'gcra':
-      return gcraKernel(spec, cost, out);
-    case 'sliding-window':
-      return slidingWindowKernel(spec, cost, out);
-    case 'fixed-window':
-      return fixedWindowKernel(spec, cost, out);
-    case 'calendar-window':
-      return calendarWindowKernel(spec, cost, out);
-    default:
-      throw new TypeError(`unknown rate-limit algorithm ${JSON.stringify((spec as { algorithm?: unknown }).algorithm)}`);
-  }
-}
-
 /**
  * A key's algorithm state: three integers whose meaning each algorithm documents; `[0, 0, 0]` is a
  * key never seen.
@@ -71,6 +49,10 @@ export interface LimitStep {
  */
 export function limitStep(state: AlgorithmState | undefined, spec: LimitSpec, now: number, cost: number): LimitStep {
   const out = new StepOutput();
-  runStep(spec, state?.[0] ?? 0, state?.[1] ?? 0, state?.[2] ?? 0, Math.floor(now), cost, out);
+  out.s0 = state?.[0] ?? 0;
+  out.s1 = state?.[1] ?? 0;
+  out.s2 = state?.[2] ?? 0;
+  out.now = Math.floor(now);
+  kernelOf(spec.algorithm)(spec, cost, out);
   return { state: [out.s0, out.s1, out.s2], decision: out.toDecision() };
 }
