@@ -44,6 +44,36 @@ describe('MemoryStore: bounded by maxKeys', () => {
     expect(store.stats()).toEqual({ keys: 100, maxKeys: 100, evictions: 1 });
   });
 
+  // maxKeys 100: a key used within 25 appends of its last move stays where it is (KeyTable).
+  const heldAfter = (store: MemoryStore, key: string) => store.peek(bucket, key, t0).remaining === 0;
+  const fill = (store: MemoryStore, prefix: string, count: number) => {
+    for (let i = 0; i < count; i++) store.consume(bucket, `${prefix}-${i}`, 2, t0);
+  };
+
+  it('does not move a key used again soon after it last moved, and keeps the promised bound', () => {
+    const store = new MemoryStore({ maxKeys: 100 });
+    store.consume(bucket, 'k', 2, t0);
+    fill(store, 'early', 20); // 20 appends since 'k' moved: within a quarter of maxKeys
+    store.consume(bucket, 'k', 1, t0); // refused, a use, but 'k' stays first in line
+    fill(store, 'late', 79); // the table is full now; nothing dropped yet
+    expect(heldAfter(store, 'k')).toBe(true);
+    store.consume(bucket, 'one-more', 2, t0);
+    // Dropped after 80 keys since its last use: at least maxKeys - 1 - 25 = 74, as promised.
+    expect(heldAfter(store, 'k')).toBe(false);
+    expect(store.stats().evictions).toBe(1);
+  });
+
+  it('moves a key used long after it last moved to the most recent end, as exact LRU does', () => {
+    const store = new MemoryStore({ maxKeys: 100 });
+    store.consume(bucket, 'k', 2, t0);
+    fill(store, 'early', 30); // more than a quarter of maxKeys since 'k' moved
+    store.consume(bucket, 'k', 1, t0); // refused, a use: 'k' moves behind the 30
+    fill(store, 'late', 99); // drops the 30 keys before 'k'
+    expect(heldAfter(store, 'k')).toBe(true);
+    store.consume(bucket, 'one-more', 2, t0);
+    expect(heldAfter(store, 'k')).toBe(false); // the least recently used key now
+  });
+
   it('grows to maxKeys and no further', () => {
     const store = new MemoryStore({ maxKeys: 5_000 });
     for (let i = 0; i < 12_000; i++) store.consume(window, `k${i}`, 1, t0);

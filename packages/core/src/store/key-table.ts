@@ -5,8 +5,15 @@ const none = -1;
 /**
  * The memory store's slots: a bounded table in typed arrays, one slot per (key space, key), linked in
  * least-recently-used order. No object and no timer per key: a key costs a map entry (in its key
- * space's map), 40 bytes of typed arrays and two references. When full, the least recently used key
+ * space's map), 48 bytes of typed arrays and two references. When full, the least recently used key
  * is dropped.
+ *
+ * Promotion is lazy, as memcached's is: a used key moves to the most recent end only if at least a
+ * quarter of `maxKeys` keys were appended there since it last moved. Moving a key costs six reads
+ * and writes across the links; this check costs one read, and many keys in turn (a crowd of
+ * clients) then rarely move at all. The guarantee this keeps: a key is dropped only after at least
+ * `maxKeys - 1 - floor(maxKeys / 4)` keys were stored or moved after its last use (`maxKeys - 1` with
+ * exact LRU). Below 4 keys, promotion is exact.
  *
  * `state` (three numbers per slot, at `slot * 3`) and `expiresAt` are read directly by the store on
  * its hot path; both arrays are replaced when the table grows.
@@ -27,9 +34,15 @@ export class KeyTable {
   #owners: (Map<string, number> | undefined)[] = [];
   #prev = new Int32Array(0);
   #next = new Int32Array(0);
+  /** Appends so far, and each slot's count when it was last appended (a float: it never wraps). */
+  #appends = 0;
+  #appendedAt = new Float64Array(0);
+  /** Appends since a key last moved under which using it does not move it again. */
+  readonly #lazyAppends: number;
 
   constructor(maxKeys: number) {
     this.maxKeys = maxKeys;
+    this.#lazyAppends = Math.floor(maxKeys / 4);
     this.#grow(Math.min(maxKeys, initialSlots));
   }
 
@@ -48,8 +61,16 @@ export class KeyTable {
     this.touch(slot);
   }
 
-  /** Marks `slot` most recently used. */
+  /** Marks `slot` used: moves it to the most recent end unless it moved there lately (see above). */
   touch(slot: number): void {
+    // The tail first: a busy key is the most recent one, and that test reads no array.
+    if (slot === this.#tail || this.#appends - (this.#appendedAt[slot] as number) <= this.#lazyAppends) return;
+    this.#unlink(slot);
+    this.#append(slot);
+  }
+
+  /** Moves `slot` to the most recent end now, for a caller that is about to insert keys itself. */
+  promote(slot: number): void {
     if (slot === this.#tail) return;
     this.#unlink(slot);
     this.#append(slot);
@@ -102,6 +123,7 @@ export class KeyTable {
   }
 
   #append(slot: number): void {
+    this.#appendedAt[slot] = ++this.#appends;
     this.#prev[slot] = this.#tail;
     this.#next[slot] = none;
     if (this.#tail === none) this.#head = slot;
@@ -123,6 +145,7 @@ export class KeyTable {
     this.expiresAt = resize(this.expiresAt, new Float64Array(capacity));
     this.#prev = resize(this.#prev, new Int32Array(capacity));
     this.#next = resize(this.#next, new Int32Array(capacity));
+    this.#appendedAt = resize(this.#appendedAt, new Float64Array(capacity));
     this.#capacity = capacity;
   }
 }

@@ -18,7 +18,8 @@ interface KeySpace {
 
 /**
  * The in-process {@link Store}: every decision is one synchronous step, which is what makes it
- * atomic. Bounded by `maxKeys` (least recently used keys are dropped first, and counted), with lazy
+ * atomic. Bounded by `maxKeys` (least recently used keys are dropped first, and counted; a key used
+ * again soon after it was last moved is not moved again, see `KeyTable`), with lazy
  * expiry from stored timestamps: no timer per key, so windows and periods of any length (months)
  * work. It also implements `BreakerStateStore`, so one store can hold every policy's state.
  *
@@ -70,8 +71,8 @@ export class MemoryStore implements Store, BreakerStateStore {
     const time = Math.floor(now);
     const spaces = specs.map((spec) => this.#spaceOf(spec));
     const slots = spaces.map((space, i) => space.slots.get(keys[i] as string));
-    // Touch first, so that inserting one key of the batch can never evict another.
-    for (const slot of slots) if (slot !== undefined) this.#table.touch(slot);
+    // Promote first (now, not lazily), so that inserting one key of the batch can never evict another.
+    for (const slot of slots) if (slot !== undefined) this.#table.promote(slot);
     while (this.#outs.length < specs.length) this.#outs.push(new StepOutput());
     let allowed = true;
     specs.forEach((spec, i) => {
