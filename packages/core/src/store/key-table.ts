@@ -8,8 +8,8 @@ const none = -1;
  * space's map), 48 bytes of typed arrays and two references. When full, the least recently used key
  * is dropped.
  *
- * Promotion is lazy, as memcached's is: a used key moves to the most recent end only if at least a
- * quarter of `maxKeys` keys were appended there since it last moved. Moving a key costs six reads
+ * Promotion is lazy, as memcached's is: a used key moves to the most recent end only if more than
+ * `floor(maxKeys / 4)` keys were appended there since it last moved. Moving a key costs six reads
  * and writes across the links; this check costs one read, and many keys in turn (a crowd of
  * clients) then rarely move at all. The guarantee this keeps: a key is dropped only after at least
  * `maxKeys - 1 - floor(maxKeys / 4)` keys were stored or moved after its last use (`maxKeys - 1` with
@@ -37,7 +37,7 @@ export class KeyTable {
   /** Appends so far, and each slot's count when it was last appended (a float: it never wraps). */
   #appends = 0;
   #appendedAt = new Float64Array(0);
-  /** Appends since a key last moved under which using it does not move it again. */
+  /** Up to this many appends since a key last moved, using it does not move it again. */
   readonly #lazyAppends: number;
 
   constructor(maxKeys: number) {
