@@ -12,8 +12,13 @@
  * With `--stack-trace-limit 0` V8 captures no stack for the thrown errors, which separates the cost
  * of the stack capture (it grows with the size of the optimized frames on the stack) from the rest.
  *
+ * With `--mixed`, each process first runs 20,000 successes through the floor and through three
+ * breaker shapes (consecutive failures, a count window, a time window), as `run.mjs` does when it runs
+ * every path in one process: V8 then optimizes `execute` and the settlement on what an app with
+ * several breakers shows it, which the failure path pays for.
+ *
  *   node src/breaker-instructions.mjs [--paths success,failure] [--small N] [--large N]
- *                                     [--warm 30000] [--stack-trace-limit N]
+ *                                     [--warm 30000] [--stack-trace-limit N] [--mixed]
  *
  * `--small` and `--large` default to 100,000 and 300,000 calls on the success path, 20,000 and 60,000
  * on the failure path. Needs valgrind. Two runs go side by side (valgrind runs a program on one
@@ -33,6 +38,7 @@ const { values } = parseArgs({
     large: { type: 'string' },
     warm: { type: 'string', default: '30000' },
     'stack-trace-limit': { type: 'string' },
+    mixed: { type: 'boolean', default: false },
   },
 });
 
@@ -59,6 +65,7 @@ async function child(subject, path, warm, calls) {
   });
   const run = { bare: () => fn(), floor: () => floor.execute(fn), breakwater: () => breaker.execute(fn), 'breakwater-time-window': () => timeWindow.execute(fn) }[subject];
   if (run === undefined) throw new Error(`unknown subject ${subject}`);
+  if (values.mixed) await succeedOnSeveralShapes(circuitBreaker, FloorBreaker);
   let sum = 0;
   let failures = 0;
   const loop = async (count) => {
@@ -76,6 +83,20 @@ async function child(subject, path, warm, calls) {
   if (sum !== expected[0] || failures !== expected[1]) throw new Error(`${subject} ${path}: ${sum} results, ${failures} failures`);
 }
 
+/** 20,000 successes through the floor and each of three breaker shapes, on instances of their own. */
+async function succeedOnSeveralShapes(circuitBreaker, FloorBreaker) {
+  const ok = async () => 1;
+  const trips = [
+    { consecutiveFailures: 5 },
+    { failureRate: { threshold: 0.5, window: { type: 'count', size: 100 } } },
+    { failureRate: { threshold: 0.5, window: { type: 'time', duration: 10_000, buckets: 10 } } },
+  ];
+  const subjects = [new FloorBreaker(5, 1_000, new Error('open')), ...trips.map((trip, i) => circuitBreaker({ name: `shape-${i}`, trip }))];
+  for (const subject of subjects) {
+    for (let i = 0; i < 20_000; i++) if ((await subject.execute(ok)) !== 1) throw new Error('a warm-up call failed');
+  }
+}
+
 async function main() {
   // A success costs about 2 % of a failure, so it can run five times the calls in the same time, which
   // spreads the garbage collections the two counts differ by over more calls.
@@ -90,7 +111,7 @@ async function main() {
   try {
     for (const path of paths) {
       for (const subject of SUBJECTS) {
-        const args = ['--child', subject, '--path', path, '--warm', values.warm, ...stackTraceLimit];
+        const args = ['--child', subject, '--path', path, '--warm', values.warm, ...stackTraceLimit, ...(values.mixed ? ['--mixed'] : [])];
         perCall[`${subject}/${path}`] = await instructionsPerCall({ folder: folder.path, name: `${subject}-${path}`, script: fileURLToPath(import.meta.url), args, ...countsOf(path) });
         console.error(`${path} ${subject}: ${Math.round(perCall[`${subject}/${path}`])} instructions per call`);
       }
@@ -98,7 +119,10 @@ async function main() {
   } finally {
     folder.dispose();
   }
-  const limit = values['stack-trace-limit'] === undefined ? 'default stack trace limit' : `Error.stackTraceLimit = ${values['stack-trace-limit']}`;
+  const limit = [
+    values['stack-trace-limit'] === undefined ? 'default stack trace limit' : `Error.stackTraceLimit = ${values['stack-trace-limit']}`,
+    ...(values.mixed ? ['after 20,000 successes on the floor and three breaker shapes'] : []),
+  ].join('; ');
   console.log(`\nInstructions per call (callgrind, \`--single-threaded --predictable\`; ${values.warm} warm-up calls, difference of ${paths.map((path) => `${countsOf(path).small} and ${countsOf(path).large} calls (${path})`).join(', ')}; ${limit})\n`);
   console.log('| path | subject | instructions per call | overhead over bare | overhead ÷ floor\'s |');
   console.log('|---|---|---:|---:|---:|');
