@@ -64,16 +64,12 @@ export class KeyTable {
   /** Marks `slot` used: moves it to the most recent end unless it moved there lately (see above). */
   touch(slot: number): void {
     // The tail first: a busy key is the most recent one, and that test reads no array.
-    if (slot === this.#tail || this.#appends - (this.#appendedAt[slot] as number) <= this.#lazyAppends) return;
-    this.#unlink(slot);
-    this.#append(slot);
+    if (slot !== this.#tail && this.#appends - (this.#appendedAt[slot] as number) > this.#lazyAppends) this.#move(slot);
   }
 
   /** Moves `slot` to the most recent end now, for a caller that is about to insert keys itself. */
   promote(slot: number): void {
-    if (slot === this.#tail) return;
-    this.#unlink(slot);
-    this.#append(slot);
+    if (slot !== this.#tail) this.#move(slot);
   }
 
   /** A fresh slot for `key`, registered in `owner` (its key space's map), making room first if full. */
@@ -120,6 +116,11 @@ export class KeyTable {
     if ((this.expiresAt[victim] as number) > now) this.evictions++;
     this.release(victim);
     return this.#take(now);
+  }
+
+  #move(slot: number): void {
+    this.#unlink(slot);
+    this.#append(slot);
   }
 
   #append(slot: number): void {
