@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { limitStep, type AlgorithmState, type Decision, type LimitSpec } from '../src/index.js';
+import { admitOf } from '../src/rate-limit/algorithms/run-step.js';
 
 interface Arrival {
   readonly dt: number;
@@ -275,6 +276,52 @@ describe('every algorithm', () => {
         const windows = spec.algorithm === 'fixed-window' || spec.algorithm === 'sliding-window' ? Math.ceil(4_000 / spec.windowMs) + 2 : 1;
         expect(admitted).toBeLessThanOrEqual(limit * windows + Math.ceil(perMs * 4_000));
         expect(latest).toBeGreaterThanOrEqual(start);
+      }),
+      runs,
+    );
+  });
+
+  it('an admit-only step admits exactly when the kernel does, and writes the same state and expiry', () => {
+    const anyState = fc.tuple(fc.integer({ min: 0, max: 60_000 }), fc.integer({ min: 0, max: 30 }));
+    fc.assert(
+      fc.property(anySpec, arrivals(25, 800), fc.array(fc.integer({ min: -1_500, max: 0 }), { minLength: 1, maxLength: 60 }), (spec, steps, backs) => {
+        const admit = admitOf(spec.algorithm);
+        if (admit === undefined) return; // the sliding window has none
+        let state: AlgorithmState | undefined;
+        let t = start;
+        steps.forEach(({ dt, cost }, i) => {
+          t += dt;
+          const now = t + (backs[i % backs.length] as number); // clocks that go back, too
+          const charged = Math.max(1, cost); // an admit-only step is only asked to charge
+          const step = limitStep(state, spec, now, charged);
+          const table = Float64Array.from(state ?? [0, 0, 0]);
+          const expiresAt = Float64Array.of(-1);
+          const admitted = admit(spec, charged, now, table, expiresAt, 0);
+          expect(admitted).toBe(step.decision.allowed);
+          if (admitted) {
+            expect([...table]).toEqual(step.state);
+            expect(expiresAt[0]).toBe(step.decision.resetAt);
+          } else {
+            expect([...table]).toEqual([...(state ?? [0, 0, 0])]);
+            expect(expiresAt[0]).toBe(-1);
+          }
+          state = step.state;
+        });
+      }),
+      runs,
+    );
+    // Odd states too (a fixed window counted in a later window, a GCRA time far ahead), not only reachable ones.
+    fc.assert(
+      fc.property(anySpec, anyState, fc.integer({ min: 1, max: 25 }), (spec, [s0, s1], cost) => {
+        const admit = admitOf(spec.algorithm);
+        if (admit === undefined) return;
+        const now = start + 30_000;
+        const before: AlgorithmState = [start + s0, s1, 0];
+        const step = limitStep(before, spec, now, cost);
+        const table = Float64Array.from(before);
+        const expiresAt = Float64Array.of(-1);
+        expect(admit(spec, cost, now, table, expiresAt, 0)).toBe(step.decision.allowed);
+        if (step.decision.allowed) expect([...table, expiresAt[0]]).toEqual([...step.state, step.decision.resetAt]);
       }),
       runs,
     );

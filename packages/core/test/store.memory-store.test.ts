@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { circuitBreaker, ConfigError, MemoryStore, memoryStore, type LimitSpec, type Permit } from '../src/index.js';
 import { ManualClock } from '../src/testing/index.js';
@@ -110,6 +111,45 @@ describe('MemoryStore: bounded by maxKeys', () => {
     const store = new MemoryStore();
     expect([store.tryConsume(bucket, 'k', 1, t0), store.tryConsume(bucket, 'k', 1, t0), store.tryConsume(bucket, 'k', 1, t0)]).toEqual([true, true, false]);
     expect(store.consume(bucket, 'k', 1, t0)).toMatchObject({ allowed: false, retryAfterMs: 1000 });
+  });
+
+  it('tryAdmit charges a key it holds in place, and otherwise decides and changes nothing', () => {
+    const store = new MemoryStore();
+    expect(store.tryAdmit(bucket, 'k', 1, t0)).toBe(false); // a new key: consume stores it
+    expect(store.stats().keys).toBe(0);
+    expect(store.consume(bucket, 'k', 1, t0)).toMatchObject({ allowed: true, remaining: 1 });
+    expect(store.tryAdmit(bucket, 'k', 0, t0)).toBe(false); // a zero cost only looks
+    expect(store.tryAdmit(bucket, 'k', 1, t0)).toBe(true);
+    expect(store.tryAdmit(bucket, 'k', 1, t0)).toBe(false); // empty: the refusal is consume's to explain
+    expect(store.consume(bucket, 'k', 1, t0)).toMatchObject({ allowed: false, remaining: 0, retryAfterMs: 1000, resetAt: t0 + 2000 });
+    expect(store.tryAdmit(bucket, 'k', 2, t0 + 2000)).toBe(true); // refilled
+    const sliding: LimitSpec = { id: 'api:sliding', algorithm: 'sliding-window', limit: 5, windowMs: 1000 };
+    store.consume(sliding, 'k', 1, t0);
+    expect(store.tryAdmit(sliding, 'k', 1, t0)).toBe(false); // no admit-only step: always consume
+  });
+
+  it('decides every algorithm the same through tryConsume (admit-only steps) as through consume', () => {
+    const specs: LimitSpec[] = [
+      bucket,
+      window,
+      { id: 'api:gcra', algorithm: 'gcra', limit: 3, periodMs: 1000, burst: 4 },
+      { id: 'api:sliding', algorithm: 'sliding-window', limit: 4, windowMs: 1000 },
+    ];
+    const step = fc.record({ spec: fc.constantFrom(...specs), key: fc.constantFrom('a', 'b', 'c'), cost: fc.integer({ min: 0, max: 3 }), dt: fc.integer({ min: -300, max: 1500 }) });
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 80 }), fc.integer({ min: 2, max: 5 }), (steps, maxKeys) => {
+        const fast = new MemoryStore({ maxKeys });
+        const full = new MemoryStore({ maxKeys });
+        let t = t0;
+        for (const { spec, key, cost, dt } of steps) {
+          t += dt;
+          expect(fast.tryConsume(spec, key, cost, t)).toBe(full.consume(spec, key, cost, t).allowed);
+        }
+        for (const spec of specs) for (const key of ['a', 'b', 'c']) expect(fast.peek(spec, key, t)).toEqual(full.peek(spec, key, t));
+        expect(fast.stats()).toEqual(full.stats());
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('validates maxKeys', () => {

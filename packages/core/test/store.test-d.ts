@@ -42,6 +42,8 @@ describe('Store', () => {
     expectTypeOf(store).toExtend<BreakerStateStore>();
     expectTypeOf(store.consume).returns.toEqualTypeOf<Decision>();
     expectTypeOf(store.tryConsume).returns.toBeBoolean();
+    expectTypeOf(store.tryAdmit).parameters.toEqualTypeOf<[spec: LimitSpec, key: string, cost: number, now: number]>();
+    expectTypeOf(store.tryAdmit).returns.toBeBoolean();
     expectTypeOf(store.stats()).toEqualTypeOf<StoreStats>();
     rateLimit({ name: 'a', store, limits: [{ capacity: 1, refillRate: 1 }] });
     quota({ name: 'q', store, limits: { day: 1 } });

@@ -34,7 +34,7 @@ export class RateLimit<TInput = unknown> implements ObservablePolicy<RateLimitSn
   readonly options: ResolvedRateLimitOptions;
   readonly #clock: Clock;
   readonly #store: Store;
-  /** The store, when it is the memory store: its `tryConsume` decides without allocating. */
+  /** The store, when it is the memory store: its `tryAdmit` admits a known key in place, allocating nothing. */
   readonly #memory: MemoryStore | undefined;
   readonly #ownsStore: boolean;
   readonly #limits: LimitSet<TInput>;
@@ -93,7 +93,7 @@ export class RateLimit<TInput = unknown> implements ObservablePolicy<RateLimitSn
       // The hot path: one store call; with the memory store, nothing is allocated for an admitted call.
       const key = this.#limits.keyOf(0, input);
       const now = this.#clock.now();
-      if (this.#memory?.tryConsume(single, key, cost, now) === true) {
+      if (this.#memory?.tryAdmit(single, key, cost, now) === true) {
         this.#counts.allowed++;
         return runAdmitted(fn, signal);
       }

@@ -1,4 +1,5 @@
 import type { CalendarWindowSpec, FixedWindowSpec } from '../../store/limit-spec.js';
+import type { Admit } from './admit.js';
 import { atLeastOne, mod, type StepOutput } from './step-output.js';
 
 /**
@@ -26,6 +27,22 @@ export function fixedWindowKernel(spec: FixedWindowSpec, cost: number, out: Step
   out.s1 = out.s2;
   out.s2 = 0;
 }
+
+/** {@link fixedWindowKernel}'s admission alone, in place (see {@link Admit}). */
+export const fixedWindowAdmit: Admit<FixedWindowSpec> = (spec, cost, now, state, expiresAt, slot) => {
+  const at = slot * 3;
+  const countedIn = state[at] as number;
+  const count = state[at + 1] as number;
+  const windowMs = spec.windowMs;
+  const start = now - mod(now, windowMs);
+  const window = count > 0 && countedIn > start ? countedIn : start;
+  const counted = (countedIn === window ? count : 0) + cost;
+  if (counted > spec.limit) return false;
+  state[at] = window;
+  state[at + 1] = counted;
+  expiresAt[slot] = window + windowMs;
+  return true;
+};
 
 /**
  * Calendar window: at most `limit` in `[windowStart, windowEnd)`, bounds computed by the caller.

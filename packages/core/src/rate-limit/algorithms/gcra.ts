@@ -1,4 +1,5 @@
 import type { GcraSpec } from '../../store/limit-spec.js';
+import type { Admit } from './admit.js';
 import { atLeastOne, ceilDiv, floorDiv, type StepOutput } from './step-output.js';
 
 /**
@@ -45,3 +46,20 @@ export function gcraKernel(spec: GcraSpec, cost: number, out: StepOutput): void 
   out.s1 = debt - whole * limit;
   out.s2 = 0;
 }
+
+/** {@link gcraKernel}'s admission alone, in place (see {@link Admit}). */
+export const gcraAdmit: Admit<GcraSpec> = (spec, cost, now, state, expiresAt, slot) => {
+  const at = slot * 3;
+  const tatMs = state[at] as number;
+  const tatTicks = state[at + 1] as number;
+  const limit = spec.limit;
+  const period = spec.periodMs;
+  const ahead = tatMs === 0 && tatTicks === 0 ? 0 : (tatMs - now) * limit + tatTicks;
+  const debt = (ahead > 0 ? ahead : 0) + cost * period;
+  if (debt > spec.burst * period) return false;
+  const whole = floorDiv(debt, limit);
+  state[at] = now + whole;
+  state[at + 1] = debt - whole * limit;
+  expiresAt[slot] = now + ceilDiv(debt, limit);
+  return true;
+};

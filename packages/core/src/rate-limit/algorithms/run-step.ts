@@ -1,10 +1,11 @@
 import type { Decision } from '../../store/decision.js';
 import type { AlgorithmName, LimitSpec } from '../../store/limit-spec.js';
-import { calendarWindowKernel, fixedWindowKernel } from './fixed-window.js';
-import { gcraKernel } from './gcra.js';
+import type { Admit } from './admit.js';
+import { calendarWindowKernel, fixedWindowAdmit, fixedWindowKernel } from './fixed-window.js';
+import { gcraAdmit, gcraKernel } from './gcra.js';
 import { slidingWindowKernel } from './sliding-window.js';
 import { type Kernel, StepOutput } from './step-output.js';
-import { tokenBucketKernel } from './token-bucket.js';
+import { tokenBucketAdmit, tokenBucketKernel } from './token-bucket.js';
 
 /** The step of every algorithm, by name. */
 const kernels: Readonly<Record<AlgorithmName, Kernel<never>>> = Object.freeze({
@@ -20,6 +21,21 @@ export function kernelOf(algorithm: AlgorithmName): Kernel<LimitSpec> {
   const kernel = Object.hasOwn(kernels, algorithm) ? kernels[algorithm] : undefined;
   if (kernel === undefined) throw new TypeError(`unknown rate-limit algorithm ${JSON.stringify(algorithm)}`);
   return kernel as Kernel<LimitSpec>;
+}
+
+/**
+ * The admit-only steps: the algorithms whose common case is short enough to gain from one. The
+ * sliding window (two windows, a weighted count) and calendar windows (bounds computed per call) have none.
+ */
+const admits: Readonly<Partial<Record<AlgorithmName, Admit<never>>>> = Object.freeze({
+  'token-bucket': tokenBucketAdmit,
+  gcra: gcraAdmit,
+  'fixed-window': fixedWindowAdmit,
+});
+
+/** The admit-only step of `algorithm`, if it has one (see {@link Admit}). */
+export function admitOf(algorithm: AlgorithmName): Admit<LimitSpec> | undefined {
+  return Object.hasOwn(admits, algorithm) ? (admits[algorithm] as Admit<LimitSpec>) : undefined;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { TokenBucketSpec } from '../../store/limit-spec.js';
+import type { Admit } from './admit.js';
 import { atLeastOne, ceilDiv, floorDiv, type StepOutput } from './step-output.js';
 
 /**
@@ -41,3 +42,24 @@ export function tokenBucketKernel(spec: TokenBucketSpec, cost: number, out: Step
   out.s1 = base;
   out.s2 = 0;
 }
+
+/**
+ * {@link tokenBucketKernel}'s admission alone, in place (see {@link Admit}): the same refill and the
+ * same test, without the decision's figures.
+ */
+export const tokenBucketAdmit: Admit<TokenBucketSpec> = (spec, cost, now, state, expiresAt, slot) => {
+  const at = slot * 3;
+  const before = state[at] as number;
+  const refilledAt = state[at + 1] as number;
+  const rate = spec.refillRate;
+  const interval = spec.refillIntervalMs;
+  const refilled = (now > refilledAt ? now - refilledAt : 0) * rate;
+  const missing = refilled >= before ? 0 : before - refilled;
+  const after = missing + cost * interval;
+  if (after > spec.capacity * interval) return false;
+  const base = missing > 0 && refilledAt > now ? refilledAt : now;
+  state[at] = after;
+  state[at + 1] = base;
+  expiresAt[slot] = base + ceilDiv(after, rate);
+  return true;
+};

@@ -1,0 +1,12 @@
+/**
+ * An algorithm's admit-only step, for the memory store's hot path: it charges `cost` (> 0) to the
+ * key in `slot` of the store's table, in place, and returns `true`, or returns `false` and writes
+ * nothing. When it admits, it writes exactly the next state (`state[slot * 3]` …`+ 2`) and expiry
+ * (`expiresAt[slot]`, the decision's `resetAt`) that the algorithm's {@link Kernel} would; when it
+ * refuses, the kernel would refuse too. It builds none of a decision's other figures (remaining,
+ * retry time), which is what makes it small enough for V8 to inline into a policy's `execute`.
+ *
+ * The state it reads must be the one the kernel would read: the store resets an expired key's state
+ * to zeros first. Times are whole milliseconds. A property test holds every admit form to its kernel.
+ */
+export type Admit<S> = (spec: S, cost: number, now: number, state: Float64Array, expiresAt: Float64Array, slot: number) => boolean;
