@@ -2,7 +2,7 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { availableParallelism, tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -18,9 +18,17 @@ export function freePort() {
   });
 }
 
-/** True when `taskset` exists and the machine has more than one CPU, i.e. pinning means something. */
+let pinnable;
+
+/**
+ * True when `taskset` exists and the machine has more than one CPU, i.e. pinning means something.
+ * Counts the machine's CPUs (`cpus()`), not `availableParallelism()`: that one counts only the CPUs
+ * this process may run on, so once a harness had pinned itself to one CPU, every later check said
+ * no and its servers and load generators ran unpinned, sharing the harness's CPU.
+ */
 export function canPin() {
-  return availableParallelism() > 1 && spawnSync('taskset', ['--version']).status === 0;
+  pinnable ??= cpus().length > 1 && spawnSync('taskset', ['--version']).status === 0;
+  return pinnable;
 }
 
 /** Pins every thread of process `pid` (default: this one) to `cpu`; false where taskset is missing. */
