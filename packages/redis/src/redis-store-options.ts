@@ -25,8 +25,10 @@ export interface RedisStoreOptions {
   /**
    * Writes the calls made in one turn of the event loop in one socket write (single node and
    * Sentinel; a Cluster's calls are written one by one). Every call stays one `EVALSHA`, atomic, with
-   * its own reply; only the system calls are shared, which raises throughput under concurrent load.
-   * Not ioredis's `enableAutoPipelining`, which the store's calls bypass. See docs/redis.md. @default false
+   * its own reply; only the system calls are shared. That saves the client CPU, but when Redis has a
+   * core of its own and is what limits throughput, the corked writes made decisions slower in our
+   * measurements. Not ioredis's `enableAutoPipelining`, which the store's calls bypass. See
+   * docs/redis.md. @default false
    */
   readonly autoPipelining?: boolean;
   /**
