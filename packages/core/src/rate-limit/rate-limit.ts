@@ -90,7 +90,7 @@ export class RateLimit<TInput = unknown> implements ObservablePolicy<RateLimitSn
       const cost = this.#costOf(input, options?.cost);
       const single = this.#fastSingle();
       if (single === undefined) return this.#run(this.#decide(input, cost, signal, identity), fn, signal);
-      // The hot path: one store call; with the memory store, nothing is allocated for an admitted call.
+      // The hot path: with the memory store, a known key is admitted in place (nothing allocated); else one store call decides.
       const key = this.#limits.keyOf(0, input);
       const now = this.#clock.now();
       if (this.#memory?.tryAdmit(single, key, cost, now) === true) {

@@ -1,9 +1,9 @@
 /**
  * An algorithm's admit-only step, for the memory store's hot path: it charges `cost` (> 0) to the
  * key in `slot` of the store's table, in place, and returns `true`, or returns `false` and writes
- * nothing. When it admits, it writes exactly the next state (`state[slot * 3]` …`+ 2`) and expiry
- * (`expiresAt[slot]`, the decision's `resetAt`) that the algorithm's {@link Kernel} would; when it
- * refuses, the kernel would refuse too. It builds none of a decision's other figures (remaining,
+ * nothing. When it admits, the key's state (`state[slot * 3]` to `+ 2`) and expiry (`expiresAt[slot]`,
+ * the decision's `resetAt`) are then exactly what the algorithm's {@link Kernel} gives (a number the
+ * algorithm keeps at zero is left as it is); when it refuses, the kernel would refuse too. It builds none of a decision's other figures (remaining,
  * retry time), which is what makes it small enough for V8 to inline into a policy's `execute`.
  *
  * The state it reads must be the one the kernel would read: the store resets an expired key's state
