@@ -310,6 +310,27 @@ describe('every algorithm', () => {
       }),
       runs,
     );
+    // A state handed over after it expired (the memory store does not zero it first) decides as a fresh key.
+    fc.assert(
+      fc.property(anySpec, arrivals(25, 800), fc.integer({ min: 0, max: 5_000 }), fc.integer({ min: 1, max: 25 }), (spec, steps, gap, cost) => {
+        const admit = admitOf(spec.algorithm);
+        if (admit === undefined) return;
+        let state: AlgorithmState | undefined;
+        let t = start;
+        for (const { dt, cost: charged } of steps) {
+          t += dt;
+          const step = limitStep(state, spec, t, charged);
+          state = step.state;
+          const later = step.decision.resetAt + gap;
+          const fresh = limitStep(undefined, spec, later, cost);
+          const table = Float64Array.from(state);
+          const expiresAt = Float64Array.of(step.decision.resetAt);
+          expect(admit(spec, cost, later, table, expiresAt, 0)).toBe(fresh.decision.allowed);
+          if (fresh.decision.allowed) expect([...table, expiresAt[0]]).toEqual([...fresh.state, fresh.decision.resetAt]);
+        }
+      }),
+      runs,
+    );
     // Odd states too (a fixed window counted in a later window, a GCRA time far ahead), not only reachable ones.
     fc.assert(
       fc.property(anySpec, anyState, fc.integer({ min: 1, max: 25 }), (spec, [s0, s1], cost) => {

@@ -128,6 +128,14 @@ describe('MemoryStore: bounded by maxKeys', () => {
     expect(store.tryAdmit(sliding, 'k', 1, t0)).toBe(false); // no admit-only step: always consume
   });
 
+  it('tryAdmit leaves an expired key as it was when it refuses, for a clock that then goes back', () => {
+    const store = new MemoryStore();
+    store.consume(bucket, 'k', 1, t0); // one token taken: whole again at t0 + 1000
+    expect(store.tryAdmit(bucket, 'k', 3, t0 + 1_200)).toBe(false); // more than capacity: refused
+    // Back before the expiry, the token taken at t0 is still being refilled.
+    expect(store.consume(bucket, 'k', 2, t0 + 500)).toMatchObject({ allowed: false, remaining: 1 });
+  });
+
   it('decides every algorithm the same through tryConsume (admit-only steps) as through consume', () => {
     const specs: LimitSpec[] = [
       bucket,

@@ -61,17 +61,6 @@ export class KeyTable {
     this.touch(slot);
   }
 
-  /**
-   * Makes an expired slot's state the fresh state (zeros), which is what a step reads for it anyway:
-   * for a caller that hands the table's arrays to an algorithm (see `Admit`).
-   */
-  freshen(slot: number, now: number): void {
-    if ((this.expiresAt[slot] as number) > now) return;
-    const at = slot * 3;
-    const state = this.state;
-    state[at] = state[at + 1] = state[at + 2] = 0;
-  }
-
   /** Marks `slot` used: moves it to the most recent end unless it moved there lately (see above). */
   touch(slot: number): void {
     // The tail first: a busy key is the most recent one, and that test reads no array.

@@ -83,7 +83,6 @@ export class MemoryStore implements Store, BreakerStateStore {
     if (slot === undefined) return false;
     const time = Math.floor(now);
     const table = this.#table;
-    table.freshen(slot, time);
     if (!admit(spec, cost, time, table.state, table.expiresAt, slot)) return false;
     table.touch(slot);
     return true;

@@ -6,7 +6,10 @@
  * algorithm keeps at zero is left as it is); when it refuses, the kernel would refuse too. It builds none of a decision's other figures (remaining,
  * retry time), which is what makes it small enough for V8 to inline into a policy's `execute`.
  *
- * The state it reads must be the one the kernel would read: the store resets an expired key's state
- * to zeros first. Times are whole milliseconds. A property test holds every admit form to its kernel.
+ * It may be handed a state that has expired (`expiresAt[slot] <= now`), which a kernel is handed as
+ * zeros: the expiry is the instant from which the state's own arithmetic reads as a fresh key's (a
+ * full bucket, a TAT in the past, a window gone by), so the result is the same and the store need
+ * write nothing before it knows the call is admitted. Times are whole milliseconds. A property test
+ * holds every admit form to its kernel, expired states included.
  */
 export type Admit<S> = (spec: S, cost: number, now: number, state: Float64Array, expiresAt: Float64Array, slot: number) => boolean;
