@@ -8,15 +8,21 @@
  * `--count` is the cost of one request, start-up and warm-up excluded. "Added" is a variant minus
  * the framework's bare server.
  *
- * With one request in flight (the default) the count repeats to within about 20 instructions in
- * 290,000; with several in flight, how requests happen to share event-loop turns moves it by
- * thousands. One at a time also means no batching: the figures are higher than under load, and
- * only their differences carry over.
+ * With one request in flight (the default) the count repeats to within a few hundred instructions
+ * in 55,000 (garbage collections that fall in the window or not); with several in flight, how
+ * requests happen to share event-loop turns moves it by thousands. One at a time also means no
+ * batching: the figures are higher than under load, and only their differences carry over.
+ *
+ * The warm-up is long because under valgrind some functions reach V8's optimizing compiler only
+ * after 12,000 to 30,000 requests, and until then run in the baseline tier at several times the
+ * instructions. Before 2026-12-01 the counted requests also went over a new connection (see
+ * `load`), which deoptimized much of Node's HTTP code inside the window: those counts were about
+ * twice the true ones (bare Fastify 106,700 instead of 55,200) and overstated the guards' share.
  *
  *   node src/http-instructions.mjs [--frameworks fastify,koa,express] [--variants bare,stack,stack-headers,peer]
- *                                  [--warm 12000] [--count 3000] [--conns 1]
+ *                                  [--warm 30000] [--count 3000] [--conns 1]
  *
- * Needs valgrind (`apt-get install valgrind`). About two minutes per server on a 2-vCPU machine;
+ * Needs valgrind (`apt-get install valgrind`). About three minutes per server on a 2-vCPU machine;
  * valgrind runs a program on one core, so two of these can run side by side without changing the counts.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -32,15 +38,21 @@ const { values } = parseArgs({
   options: {
     frameworks: { type: 'string', default: 'fastify,koa,express' },
     variants: { type: 'string', default: 'bare,stack,stack-headers,peer' },
-    warm: { type: 'string', default: '12000' },
+    warm: { type: 'string', default: '30000' },
     count: { type: 'string', default: '3000' },
     conns: { type: 'string', default: '1' },
   },
 });
 
-/** Sends `total` GET / requests with `conns` in flight; rejects on any non-200. */
-async function load(port, total, conns) {
-  const agent = new Agent({ keepAlive: true, maxSockets: conns });
+/**
+ * Sends `total` GET / requests with `conns` in flight over `agent`'s keep-alive connections; rejects
+ * on any non-200. The warm-up and the counted requests share one agent: a connection opened or
+ * closed at the start of the counted window changes the shapes Node's HTTP code sees, which
+ * deoptimizes some thirty of its functions; they then ran in the baseline tier and were compiled
+ * again inside the window, adding thousands of instructions per request that a real server under
+ * steady keep-alive load never spends.
+ */
+async function load(agent, port, total, conns) {
   let next = 0;
   const one = () =>
     new Promise((resolve, reject) => {
@@ -54,7 +66,6 @@ async function load(port, total, conns) {
   await Promise.all(Array.from({ length: conns }, async () => {
     while (next++ < total) await one();
   }));
-  agent.destroy();
 }
 
 function message(child, predicate) {
@@ -80,11 +91,13 @@ async function measure(framework, variant, dir) {
   const exited = new Promise((resolve) => child.on('exit', resolve));
   const { port } = await Promise.race([message(child, (m) => m.port !== undefined), exited.then(() => { throw new Error(`${framework} ${variant} did not start:\n${stderr.slice(-2000)}`); })]);
   const conns = Number(values.conns);
-  await load(port, Number(values.warm), conns);
+  const agent = new Agent({ keepAlive: true, maxSockets: conns });
+  await load(agent, port, Number(values.warm), conns);
   spawnSync('callgrind_control', ['--zero', String(child.pid)]);
   const count = Number(values.count);
-  await load(port, count, conns);
+  await load(agent, port, count, conns);
   spawnSync('callgrind_control', ['--dump', String(child.pid)]);
+  agent.destroy();
   child.disconnect();
   await exited;
   // The dump is `${out}.1` (numbered dumps); the final one at exit is `${out}`.

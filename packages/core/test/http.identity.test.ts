@@ -32,6 +32,37 @@ describe('ipKey', () => {
   it('puts anything that is not an IP in one bucket', () => {
     for (const bad of ['', 'not-an-ip', '999.1.1.1', '1.2.3.4, 5.6.7.8', 'x'.repeat(10_000), '::gggg']) expect(ipKey(bad)).toBe('unknown');
   });
+
+  it('answers a repeated address from its last answer, and only for the same address and prefix', () => {
+    // The same address twice, then with another prefix, then another address of the same /56:
+    // a reuse that ignored the prefix or compared only part of the address would answer wrongly.
+    const sequence: [string, number | undefined, string][] = [
+      ['2001:db8:1:ab12::1', undefined, '2001:db8:1:ab00::/56'],
+      ['2001:db8:1:ab12::1', undefined, '2001:db8:1:ab00::/56'],
+      ['2001:db8:1:ab12::1', 64, '2001:db8:1:ab12::/64'],
+      ['2001:db8:1:ab12::1', undefined, '2001:db8:1:ab00::/56'],
+      ['2001:db8:1:ab12::2', 128, '2001:db8:1:ab12::2'],
+      ['10.0.0.1', undefined, '10.0.0.1'],
+      ['10.0.0.1', undefined, '10.0.0.1'],
+      ['not-an-ip', undefined, 'unknown'],
+      ['10.0.0.1', 64, '10.0.0.1'],
+    ];
+    for (const [ip, prefix, key] of sequence) expect(ipKey(ip, prefix)).toBe(key);
+  });
+
+  it('gives the key it would give without its last answer, whatever came before (random sequences)', () => {
+    const address = fc.oneof(fc.ipV4(), fc.ipV6(), fc.constantFrom('::1', '::ffff:10.1.2.3', 'junk', ''));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(address, fc.integer({ min: 1, max: 128 })), { maxLength: 20 }), (calls) => {
+        for (const [ip, prefix] of calls) {
+          // First with the previous call's answer kept, then worked out afresh after another address.
+          const kept = ipKey(ip, prefix);
+          ipKey('192.0.2.1', 1);
+          expect(kept).toBe(ipKey(ip, prefix));
+        }
+      }),
+    );
+  });
 });
 
 describe('clientKeyOf', () => {

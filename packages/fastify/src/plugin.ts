@@ -2,18 +2,19 @@ import { breakerHealth, breakerHealthPath, checkForwarding, headerValue, httpSet
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import fp from 'fastify-plugin';
 import { requestInfo, trustProxyMode } from './request-info.js';
+import { RouteConfigReader, type RouteConfig } from './route-config.js';
 import { replace, send } from './send.js';
 import type { BreakwaterFastifyOptions } from './types.js';
 
 /**
  * Where a request's ticket lives: a request decoration, set up by Fastify in every request's
  * constructor. A WeakMap entry per request (an ephemeron for the garbage collector) multiplied the
- * GC time per request about tenfold in the HTTP benchmark; a property of the request costs nothing.
+ * GC time per request about tenfold in the HTTP benchmark. The only one: Fastify sets each
+ * decoration in a loop whose keyed store V8 cannot specialise, about 200 instructions per request
+ * each, so the error the handler threw (onError) is kept on the ticket (`thrown`), not beside it.
  */
 const ticketKey = Symbol('breakwater.ticket');
-/** The error the handler threw (onError), judged when its reply is sent: also a request decoration. */
-const errorKey = Symbol('breakwater.error');
-type TicketHolder = { [ticketKey]: Ticket | null; [errorKey]: unknown };
+type TicketHolder = { [ticketKey]: Ticket | null };
 const ticketOf = (request: FastifyRequest): Ticket | null => (request as unknown as TicketHolder)[ticketKey];
 
 /** A guard's answer, synchronous or not: the request goes on with its ticket, or the refusal is sent. */
@@ -24,7 +25,7 @@ function proceed(request: FastifyRequest, reply: FastifyReply, done: HookHandler
   }
   const ticket = result.ticket;
   (request as unknown as TicketHolder)[ticketKey] = ticket;
-  settleOnClose(request, reply, ticket);
+  settleOnClose(reply, ticket);
   // The client left while a remote store decided: its close went by before the listener was there.
   if (request.raw.destroyed) ticket.abandon();
   // Set, not merged with an earlier value (as Express and Koa stacks must): a request passes one
@@ -39,8 +40,8 @@ function proceed(request: FastifyRequest, reply: FastifyReply, done: HookHandler
  * Settles the ticket from the handler's ending: the thrown error `onError` saw, else the status.
  * After the client left (the ticket abandoned), releases instead.
  */
-function judge(request: FastifyRequest, reply: FastifyReply, ticket: Ticket): void {
-  const error = (request as unknown as TicketHolder)[errorKey];
+function judge(reply: FastifyReply, ticket: Ticket): void {
+  const error = ticket.thrown;
   if (error === undefined) ticket.finish(reply.statusCode);
   else ticket.fail(error);
 }
@@ -51,11 +52,11 @@ function judge(request: FastifyRequest, reply: FastifyReply, ticket: Ticket): vo
  * does it; Fastify's `onResponse` and `onRequestAbort` hooks would cost each request a closure, two
  * listeners and two clock reads more, about a third of the whole stack's instructions.
  */
-function settleOnClose(request: FastifyRequest, reply: FastifyReply, ticket: Ticket): void {
+function settleOnClose(reply: FastifyReply, ticket: Ticket): void {
   const res = reply.raw;
   res.on('close', () => {
     if (ticket.settled) return;
-    if (res.writableFinished) return judge(request, reply, ticket);
+    if (res.writableFinished) return judge(reply, ticket);
     // The client left before the response ended. A handler whose reply went out (headers written: a
     // payload being streamed) or that hijacked the response is done: release. Otherwise it may still
     // run, and the permits stay held until it sends (onSend releases then) or the deadline passes.
@@ -82,9 +83,9 @@ const plugin: FastifyPluginAsync<BreakwaterFastifyOptions> = async (fastify: Fas
   const fallbackGuards = global === undefined ? undefined : setup.pipeline(global);
   const perRoute = new WeakMap<object, GuardPipeline>();
   const trust = trustProxyMode(fastify);
+  const routeConfig = new RouteConfigReader();
   fastify.decorate('breakwater', { registry });
   fastify.decorateRequest(ticketKey, null);
-  fastify.decorateRequest(errorKey, undefined);
   if (health !== undefined) {
     const base = health.path ?? breakerHealthPath;
     const answer = (name: string | undefined, reply: FastifyReply) => send(reply, breakerHealth(registry, name, health));
@@ -92,8 +93,8 @@ const plugin: FastifyPluginAsync<BreakwaterFastifyOptions> = async (fastify: Fas
     fastify.get<{ Params: { name: string } }>(`${base}/:name`, { config: { breakwater: false } }, (request, reply) => answer(request.params.name, reply));
   }
 
-  const select = (method: string, path: string, route: FastifyRequest['routeOptions']): GuardPipeline | undefined => {
-    const own = (route.config as { breakwater?: unknown } | undefined)?.breakwater;
+  const select = (method: string, path: string, config: RouteConfig | undefined): GuardPipeline | undefined => {
+    const own = config?.breakwater;
     if (own === false) return undefined;
     if (typeof own === 'object' && own !== null) {
       let guards = perRoute.get(own);
@@ -105,13 +106,12 @@ const plugin: FastifyPluginAsync<BreakwaterFastifyOptions> = async (fastify: Fas
 
   // Callback-style hooks: no promise per hook per request on the synchronous (memory store) path.
   fastify.addHook('onRequest', (request, reply, done) => {
-    // `routeOptions` is a getter that builds an object: read once per request.
-    const route = request.routeOptions;
+    const config = routeConfig.read(request);
     // The path without the query, worked out once for the route table and the request info.
     const path = pathWithoutQuery(request.url);
-    const guards = select(request.method, path, route);
+    const guards = select(request.method, path, config);
     if (guards === undefined) return done();
-    const info = requestInfo(request, route.url, path);
+    const info = requestInfo(request, config?.url, path);
     checkForwarding(setup.warnings, trust, headerValue(request.headers, 'x-forwarded-for'));
     const onTimeout = guards.guards.timeout === undefined ? undefined : (response: HttpResponse) => {
       if (!reply.sent) void send(reply, response);
@@ -128,7 +128,7 @@ const plugin: FastifyPluginAsync<BreakwaterFastifyOptions> = async (fastify: Fas
       ticket.release();
       return done(null, payload);
     }
-    const error = (request as unknown as TicketHolder)[errorKey];
+    const error = ticket.thrown;
     if (ticket.intercepts(reply.statusCode, error)) {
       void ticket.recover(reply.statusCode, error).then((response) => done(null, response === undefined ? payload : replace(reply, payload, response)));
       return;
@@ -138,12 +138,13 @@ const plugin: FastifyPluginAsync<BreakwaterFastifyOptions> = async (fastify: Fas
       ticket.remember({ status: reply.statusCode, headers: typeof type === 'string' ? { 'content-type': type } : {}, body: payload });
     }
     // A streamed payload holds its permits until it ends: the close listener settles it then.
-    if (!isStream(payload)) judge(request, reply, ticket);
+    if (!isStream(payload)) judge(reply, ticket);
     done(null, payload);
   });
   // The error is judged when the handler's reply is sent (or replaced by the fallback in onSend).
   fastify.addHook('onError', (request, _reply, error, done) => {
-    (request as unknown as TicketHolder)[errorKey] = error;
+    const ticket = ticketOf(request);
+    if (ticket !== null) ticket.thrown = error;
     done();
   });
 };

@@ -67,8 +67,7 @@ export class Bulkhead implements ObservablePolicy<BulkheadSnapshot> {
       this.#active++;
       return new BulkheadPermit(this.name, this.#releaseSlot);
     }
-    if (this.#queue.size >= this.#maxQueue) return this.#refuse('full');
-    return this.#wait(source).then((refusal) => refusal ?? new BulkheadPermit(this.name, this.#releaseSlot));
+    return this.#acquireQueued(source);
   }
 
   /**
@@ -84,6 +83,15 @@ export class Bulkhead implements ObservablePolicy<BulkheadSnapshot> {
       return this.#run(fn, source);
     }
     return this.#runQueued(fn, source);
+  }
+
+  /**
+   * {@link Bulkhead.acquire} when every slot is taken: a place in the queue, or the refusal. Apart
+   * so that `acquire` stays small enough for V8 to inline it into the HTTP guard pipeline whole.
+   */
+  #acquireQueued(source: AbortSource | undefined): BulkheadAdmission | Promise<BulkheadAdmission> {
+    if (this.#queue.size >= this.#maxQueue) return this.#refuse('full');
+    return this.#wait(source).then((refusal) => refusal ?? new BulkheadPermit(this.name, this.#releaseSlot));
   }
 
   /** Subscribes to rejected calls. */

@@ -116,7 +116,7 @@ export class GuardPipeline {
 
   /** Takes one guard's admission: true to go on (the permit is kept), false when it refused. */
   #take(run: Run, stage: number, admission: Admission): boolean {
-    if (stage === 0) noteCount(this.#warnings, run.input.source, this.guards.rateLimit?.name ?? '', run.input.client);
+    if (stage === 0 && this.#warnings.watchesDoubleCounts) this.#noteCount(run.input);
     if (stage < 2 && run.decisions !== undefined) {
       // A permit's unnamed decision: the header fields need only its figures (no allocation for a single limit).
       run.decisions[run.counted++] = admission instanceof RateLimitPermit ? admission.storeDecision : (admission as { decision?: Decision }).decision;
@@ -126,25 +126,42 @@ export class GuardPipeline {
     return true;
   }
 
+  // `#take` and `#admitted` run for every request, and V8 inlines them into `admit`. What only some
+  // routes need (double-count notes, header fields, a deadline) is called out of them, so that the
+  // bytecode V8 inlines into `admit` leaves room in its budget for the constructors of the request's
+  // input and ticket; built through V8's generic construct stub instead, they cost several hundred
+  // instructions per request.
+
   #admitted(run: Run): GuardResult {
-    const { input, decisions, onTimeout } = run;
-    let headers = noHeaders;
+    const decisions = run.decisions;
     // Decisions exist only for a route with a rate limit or a quota, each of which has decided by now.
-    if (decisions !== undefined) {
-      headers = {};
-      this.#headers.write(headers, decisions, this.#clock.now());
-    }
-    const ticket = new Ticket(input, run.permits, headers, this.#options.outcome, this.#fallback, this.#fallbackOnFailure);
-    const timeout = this.guards.timeout;
-    if (timeout !== undefined && onTimeout !== undefined) {
-      const ms = timeout.options.duration;
-      ticket.arm(timeout.options.clock, ms, () => {
-        const error = new TimeoutError(timeout.name, ms);
-        ticket.settle('failure', error);
-        void this.#answer({ code: ErrorCode.Timeout, policy: timeout.name, retryAfterMs: 0 }, error, input, {}).then(onTimeout);
-      });
-    }
+    const headers = decisions === undefined ? noHeaders : this.#fields(decisions);
+    const ticket = new Ticket(run.input, run.permits, headers, this.#options.outcome, this.#fallback, this.#fallbackOnFailure);
+    if (this.guards.timeout !== undefined && run.onTimeout !== undefined) this.#arm(ticket, run.input, run.onTimeout);
     return { admitted: true, ticket };
+  }
+
+  /** The rate-limit header fields of an admitted request. */
+  #fields(decisions: readonly (Decision | undefined)[]): Record<string, string> {
+    const headers: Record<string, string> = {};
+    this.#headers.write(headers, decisions, this.#clock.now());
+    return headers;
+  }
+
+  /** Arms the route's deadline on `ticket`: at the deadline the permits fail and `onTimeout` gets the response. */
+  #arm(ticket: Ticket, input: HttpInput, onTimeout: (response: HttpResponse) => void): void {
+    const timeout = this.guards.timeout as NonNullable<ResolvedGuards['timeout']>;
+    const ms = timeout.options.duration;
+    ticket.arm(timeout.options.clock, ms, () => {
+      const error = new TimeoutError(timeout.name, ms);
+      ticket.settle('failure', error);
+      void this.#answer({ code: ErrorCode.Timeout, policy: timeout.name, retryAfterMs: 0 }, error, input, {}).then(onTimeout);
+    });
+  }
+
+  /** Notes the rate limit's count of this request, to warn when one request is counted twice. */
+  #noteCount(input: HttpInput): void {
+    noteCount(this.#warnings, input.source, this.guards.rateLimit?.name ?? '', input.client);
   }
 
   /** A store or policy failure is not the client's fault: never a 429, never a 500. */

@@ -94,7 +94,16 @@ export class RateLimitHeaderWriter {
     }
   }
 
-  /** The httpapi `RateLimit` value: one `"name";r=…;t=…` item per decision. */
+  /**
+   * The httpapi `RateLimit` value: one `"name";r=…;t=…` item per decision.
+   *
+   * Flattened before it is returned: `+` and template literals make a V8 cons string (a tree of the
+   * parts) of anything 13 characters or longer, and Node checks every header value with a regular
+   * expression, which on a cons string goes through the runtime (about 500 instructions per request
+   * more than on a flat string). Reading a character flattens a cons string in place, one copy that
+   * the header's write would make anyway; `Array.prototype.join` builds a flat string too, but cost
+   * twice what it saved.
+   */
   #items(decisions: readonly (Decision | undefined)[], now: number): string {
     let value = '';
     for (let i = 0; i < decisions.length; i++) {
@@ -103,7 +112,9 @@ export class RateLimitHeaderWriter {
       const item = `${this.#itemPrefixes[i] ?? '"";r='}${d.remaining};t=${resetSeconds(d, now)}`;
       value = value === '' ? item : `${value}, ${item}`;
     }
-    return value;
+    // Always a quote: every item begins with a quoted policy name. The read is what matters; a read
+    // whose result went unused, the bundler and V8's optimizing compiler would both remove.
+    return value.charCodeAt(0) === 34 ? value : value.slice();
   }
 }
 

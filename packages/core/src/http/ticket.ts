@@ -15,6 +15,11 @@ export class Ticket {
   /** Headers to add to the response (rate-limit fields). */
   readonly headers: Record<string, string>;
   readonly input: HttpInput;
+  /**
+   * The error the handler threw, for an adapter that learns of it before the response ends and
+   * judges the ticket then (Fastify's `onError` runs before `onSend`); undefined when none was.
+   */
+  thrown: unknown = undefined;
   readonly #permits: readonly Permit[];
   readonly #outcome: ResolvedOutcomeOptions;
   readonly #fallback: ResponseFallback | undefined;

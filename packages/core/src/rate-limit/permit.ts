@@ -1,12 +1,19 @@
-import { ChargedPermit } from '../policy/charged-permit.js';
+import type { Permit } from '../policy/admission.js';
 import type { Decision } from '../store/decision.js';
 import { type RateLimitDecision, toRateLimitDecision } from './decision.js';
 
 /**
  * A rate limit's {@link Permit}. A rate limit counts calls when it admits them, so settling records
  * nothing; it only marks the permit settled, once.
+ *
+ * It is what `ChargedPermit` is, written out rather than extended: one is built per admitted HTTP
+ * request, and a derived class's construction goes through V8's `FindNonDefaultConstructorOrConstruct`
+ * builtin (0.2 % of the Fastify guard stack's server time in a profile; about 20 ns per object more
+ * than a plain class in a loop that only builds them).
  */
-export class RateLimitPermit extends ChargedPermit {
+export class RateLimitPermit implements Permit {
+  readonly admitted = true as const;
+  readonly policy: string;
   /** True when a limit refused the call and shadow mode let it through. */
   readonly shadowed: boolean;
   readonly #index: number;
@@ -19,9 +26,10 @@ export class RateLimitPermit extends ChargedPermit {
   #name = '';
   #key = '';
   #answer: Decision | undefined;
+  #settled = false;
 
   constructor(policy: string, decisions: readonly RateLimitDecision[], index: number, shadowed: boolean) {
-    super(policy);
+    this.policy = policy;
     this.#decisions = decisions;
     this.#index = index;
     this.shadowed = shadowed;
@@ -62,6 +70,22 @@ export class RateLimitPermit extends ChargedPermit {
    */
   get storeDecision(): Decision | undefined {
     return this.#answer ?? this.decision;
+  }
+
+  get settled(): boolean {
+    return this.#settled;
+  }
+
+  success(_result?: unknown): void {
+    this.#settled = true;
+  }
+
+  failure(_error?: unknown): void {
+    this.#settled = true;
+  }
+
+  release(): void {
+    this.#settled = true;
   }
 }
 
