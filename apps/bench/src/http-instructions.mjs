@@ -8,9 +8,12 @@
  * `--count` is the cost of one request, start-up and warm-up excluded. "Added" is a variant minus
  * the framework's bare server.
  *
- * With one request in flight (the default) the count repeats to within a few hundred instructions
- * in 55,000 (garbage collections that fall in the window or not); with several in flight, how
- * requests happen to share event-loop turns moves it by thousands. One at a time also means no
+ * The counted window is long enough to hold several young-generation collections (a bare Fastify
+ * request allocates about 7 KB, so one comes every 1,500 to 2,000 requests), whose cost is then
+ * spread over the requests that caused it; with 3,000 counted requests, one collection more or less
+ * in the window moved a count by about 1,200 instructions per request. With one request in flight
+ * (the default) a count then repeats to within a few hundred instructions in 55,000; with several
+ * in flight, how requests happen to share event-loop turns moves it by thousands. One at a time also means no
  * batching: the figures are higher than under load, and only their differences carry over.
  *
  * The warm-up is long because under valgrind some functions reach V8's optimizing compiler only
@@ -20,7 +23,7 @@
  * twice the true ones (bare Fastify 106,700 instead of 55,200) and overstated the guards' share.
  *
  *   node src/http-instructions.mjs [--frameworks fastify,koa,express] [--variants bare,stack,stack-headers,peer]
- *                                  [--warm 30000] [--count 3000] [--conns 1]
+ *                                  [--warm 30000] [--count 12000] [--conns 1]
  *
  * Needs valgrind (`apt-get install valgrind`). About three minutes per server on a 2-vCPU machine;
  * valgrind runs a program on one core, so two of these can run side by side without changing the counts.
@@ -39,7 +42,7 @@ const { values } = parseArgs({
     frameworks: { type: 'string', default: 'fastify,koa,express' },
     variants: { type: 'string', default: 'bare,stack,stack-headers,peer' },
     warm: { type: 'string', default: '30000' },
-    count: { type: 'string', default: '3000' },
+    count: { type: 'string', default: '12000' },
     conns: { type: 'string', default: '1' },
   },
 });

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import type {
   RateLimitRejection} from '../src/index.js';
@@ -300,5 +301,53 @@ describe('rateLimit: events, snapshot, registry', () => {
     limiter.acquire();
     limiter.close();
     expect(store.stats().keys).toBe(1);
+  });
+});
+
+describe('rateLimit: admit (no permit, no decision, for callers that need neither)', () => {
+  const limits = [{ name: 'per-ip', key: byIp, capacity: 2, refillRate: 1, refillInterval: '1s' as const }];
+
+  it('admits a known key in place (undefined), and answers as acquire otherwise', () => {
+    const clock = new ManualClock(t0);
+    const limiter = rateLimit<Req>({ name: 'api', clock, limits });
+    // A key the store does not hold yet goes through acquire: a permit.
+    expect(limiter.admit({ ip: '1.1.1.1' })).toBeInstanceOf(RateLimitPermit);
+    expect(limiter.admit({ ip: '1.1.1.1' })).toBeUndefined();
+    const refusal = limiter.admit({ ip: '1.1.1.1' }) as RateLimitAdmission;
+    expect(rejected(refusal)).toMatchObject({ code: 'ERR_RATE_LIMITED', retryAfterMs: 1000 });
+    expect(limiter.snapshot()).toMatchObject({ allowed: 2, limited: 1 });
+    clock.advance(1000);
+    expect(limiter.admit({ ip: '1.1.1.1' })).toBeUndefined();
+    expect(rejected(limiter.acquire({ ip: '1.1.1.1' }) as RateLimitAdmission).retryAfterMs).toBe(1000);
+  });
+
+  it('admits and refuses exactly as acquire does, call for call (random traffic)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.constantFrom('a', 'b', 'c'), fc.integer({ min: 0, max: 1500 })), { maxLength: 60 }), (calls) => {
+        const clockA = new ManualClock(t0);
+        const clockB = new ManualClock(t0);
+        const viaAdmit = rateLimit<Req>({ name: 'a', clock: clockA, limits });
+        const viaAcquire = rateLimit<Req>({ name: 'b', clock: clockB, limits });
+        for (const [ip, waitMs] of calls) {
+          clockA.advance(waitMs);
+          clockB.advance(waitMs);
+          const quiet = viaAdmit.admit({ ip }) as RateLimitAdmission | undefined;
+          const full = viaAcquire.acquire({ ip }) as RateLimitAdmission;
+          expect(quiet === undefined || quiet.admitted).toBe(full.admitted);
+        }
+        const { allowed, limited } = viaAcquire.snapshot();
+        expect(viaAdmit.snapshot()).toMatchObject({ allowed, limited });
+      }),
+    );
+  });
+
+  it('with a store other than the memory store, or several limits, is acquire', async () => {
+    const store = new AsyncStore();
+    const remote = rateLimit<Req>({ name: 'remote', store, clock: new ManualClock(t0), limits });
+    expect(await remote.admit({ ip: 'x' })).toBeInstanceOf(RateLimitPermit);
+    expect(await remote.admit({ ip: 'x' })).toBeInstanceOf(RateLimitPermit);
+    const two = rateLimit<Req>({ name: 'two', clock: new ManualClock(t0), limits: [...limits, { name: 'all', capacity: 10, refillRate: 1 }] });
+    two.acquire({ ip: 'y' });
+    expect((two.admit({ ip: 'y' }) as RateLimitAdmission).admitted).toBe(true);
   });
 });

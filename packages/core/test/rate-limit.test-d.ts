@@ -80,6 +80,12 @@ describe('acquire() and execute()', () => {
     limiter.acquire({ address: '1.2.3.4' });
   });
 
+  it('admit is acquire that may answer undefined (admitted in place, no permit)', () => {
+    expectTypeOf(limiter.admit(req)).toEqualTypeOf<RateLimitAdmission | Promise<RateLimitAdmission> | undefined>();
+    // @ts-expect-error the input must match the key functions
+    limiter.admit({ address: '1.2.3.4' });
+  });
+
   it('narrows on admitted, and both sides carry decisions', async () => {
     const admission = await limiter.acquire(req);
     if (admission.admitted) {

@@ -43,7 +43,11 @@ export class GuardPipeline {
   readonly #headers: RateLimitHeaderWriter;
   readonly #fallback: ResponseFallback | undefined;
   readonly #fallbackOnFailure: boolean;
-  /** Guards that hand out a permit (every one but the deadline), and those with a decision (rate limit, quota). */
+  /**
+   * Guards whose permit the ticket settles (bulkhead, breaker), and those with a decision (rate
+   * limit, quota). A rate limit's or a quota's permit records nothing when settled, so the ticket
+   * does not hold it.
+   */
   readonly #permitCount: number;
   readonly #decisionCount: number;
 
@@ -54,7 +58,7 @@ export class GuardPipeline {
     this.guards = resolveGuards(route, { registry: options.registry, store: options.store, clock: options.clock });
     const { rateLimit, quota, bulkhead, circuitBreaker } = this.guards;
     this.#decisionCount = [rateLimit, quota].filter((guard) => guard !== undefined).length;
-    this.#permitCount = this.#decisionCount + [bulkhead, circuitBreaker].filter((guard) => guard !== undefined).length;
+    this.#permitCount = [bulkhead, circuitBreaker].filter((guard) => guard !== undefined).length;
     this.#headers = new RateLimitHeaderWriter(headerPolicies(this.guards), options.headers);
     this.#fallback = route.fallback === undefined ? undefined : responseFallback(route.fallback, this.#clock);
     this.#fallbackOnFailure = parseOptions('route', fallbackOptionsSchema, { fallback: route.fallback, fallbackOnFailure: route.fallbackOnFailure }).fallbackOnFailure;
@@ -107,11 +111,23 @@ export class GuardPipeline {
   #acquire(stage: number, input: HttpInput): Admission | Promise<Admission> | undefined {
     const guards = this.guards;
     switch (stage) {
-      case 0: return guards.rateLimit?.acquire(input);
+      case 0: return guards.rateLimit === undefined ? undefined : this.#rateLimit(guards.rateLimit, input);
       case 1: return guards.quota?.acquire(input);
       case 2: return guards.bulkhead?.acquire();
       default: return guards.circuitBreaker?.acquire();
     }
+  }
+
+  /**
+   * The rate limit's admission. A route that sends no header fields needs no decision, and no rate
+   * limit permit is kept: the memory store then admits a known key in place (`admit` answers
+   * `undefined`), building neither.
+   */
+  #rateLimit(rateLimit: NonNullable<ResolvedGuards['rateLimit']>, input: HttpInput): Admission | Promise<Admission> | undefined {
+    if (!this.#headers.silent) return rateLimit.acquire(input);
+    const admission = rateLimit.admit(input);
+    if (admission === undefined && this.#warnings.watchesDoubleCounts) this.#noteCount(input);
+    return admission;
   }
 
   /** Takes one guard's admission: true to go on (the permit is kept), false when it refused. */
@@ -122,7 +138,7 @@ export class GuardPipeline {
       run.decisions[run.counted++] = admission instanceof RateLimitPermit ? admission.storeDecision : (admission as { decision?: Decision }).decision;
     }
     if (!admission.admitted) return false;
-    run.permits[run.taken++] = admission;
+    if (stage >= 2) run.permits[run.taken++] = admission;
     return true;
   }
 

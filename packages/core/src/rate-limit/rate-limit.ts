@@ -81,6 +81,33 @@ export class RateLimit<TInput = unknown> implements ObservablePolicy<RateLimitSn
     return this.#admitDecided(decision, key, cost, signal);
   }
 
+  /**
+   * {@link RateLimit.acquire} for a caller that needs neither the permit nor the decision: settling a
+   * rate limit's permit records nothing. Returns `undefined` when the call was admitted and counted
+   * in place (the memory store, one limit, a key it holds with room for the cost, nobody queued),
+   * building neither; otherwise exactly what `acquire` returns. The HTTP guard pipeline uses it for
+   * routes that send no rate-limit header fields.
+   *
+   * @example
+   * ```ts
+   * const admission = await limiter.admit(input);
+   * if (admission !== undefined && !admission.admitted) return refuse(admission);
+   * ```
+   */
+  admit(input?: TInput): RateLimitAdmission | Promise<RateLimitAdmission> | undefined {
+    const memory = this.#memory;
+    const single = this.#fastSingle();
+    if (memory === undefined || single === undefined) return this.acquire(input);
+    const cost = this.#costOf(input as TInput, undefined);
+    const key = this.#limits.keyOf(0, input as TInput);
+    const now = this.#clock.now();
+    if (memory.tryAdmit(single, key, cost, now)) {
+      this.#counts.allowed++;
+      return undefined;
+    }
+    return this.#admitDecided(memory.consume(single, key, cost, now), key, cost, undefined);
+  }
+
   /** Runs `fn` if every limit admits the call; rejects with `RateLimitedError` otherwise. */
   execute<T>(fn: Executable<T>, options?: RateLimitExecuteOptions<TInput>): Promise<T> {
     const signal = options?.signal;
