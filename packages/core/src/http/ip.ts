@@ -16,7 +16,7 @@ export const defaultIpv6Subnet = 56;
  */
 export function ipKey(ip: string, ipv6Subnet: number = defaultIpv6Subnet): string {
   // A keep-alive connection sends its requests from one address, so the last answer is often this
-  // one: a string comparison instead of a parse (about 400 instructions for an IPv4 address).
+  // one: a string comparison instead of a parse (about 500 instructions for an IPv4 address).
   if (ip === last.ip && ipv6Subnet === last.ipv6Subnet) return last.key;
   const key = keyOf(ip, ipv6Subnet);
   last.ip = ip;
