@@ -8,8 +8,6 @@
  * `--count` is the cost of one request, start-up and warm-up excluded. "Added" is a variant minus
  * the framework's bare server.
  *
- * Before the window the server runs a full collection (`--expose-gc`): one falls every few tens of
- * thousands of requests, and inside the window it added about 8,000 instructions per request.
  * The counted window is long enough to hold several young-generation collections (a bare Fastify
  * request allocates about 7 KB, so one comes every 1,500 to 2,000 requests), whose cost is then
  * spread over the requests that caused it; with 3,000 counted requests, one collection more or less
@@ -87,7 +85,7 @@ function message(child, predicate) {
 /** Instructions per request of one server. */
 async function measure(framework, variant, dir) {
   const out = join(dir, `${framework}-${variant}.out`);
-  const child = spawn('valgrind', ['--tool=callgrind', `--callgrind-out-file=${out}`, process.execPath, '--single-threaded', '--expose-gc', ...(process.env.BW_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), join(here, 'http-server.mjs'), framework, variant], {
+  const child = spawn('valgrind', ['--tool=callgrind', `--callgrind-out-file=${out}`, process.execPath, '--single-threaded', ...(process.env.BW_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), join(here, 'http-server.mjs'), framework, variant], {
     cwd: join(here, '..'),
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
   });
@@ -98,10 +96,6 @@ async function measure(framework, variant, dir) {
   const conns = Number(values.conns);
   const agent = new Agent({ keepAlive: true, maxSockets: conns });
   await load(agent, port, Number(values.warm), conns);
-  // A full collection before the window: one every few tens of thousands of requests, it cost about
-  // 8,000 instructions per counted request when it happened to fall inside the window.
-  child.send('collect');
-  await message(child, (m) => m.collected === true);
   spawnSync('callgrind_control', ['--zero', String(child.pid)]);
   const count = Number(values.count);
   await load(agent, port, count, conns);

@@ -134,12 +134,7 @@ new PerformanceObserver((list) => {
 
 let window;
 process.on('message', (message) => {
-  if (message === 'collect') {
-    // From the instruction counter (run with --expose-gc): a full collection now, so that none falls
-    // inside its counted window by chance.
-    globalThis.gc?.();
-    process.send({ collected: true });
-  } else if (message === 'start') {
+  if (message === 'start') {
     window = { cpu: process.cpuUsage(), served, at: process.hrtime.bigint(), gcCount: gc.count, gcMs: gc.ms };
     process.send({ started: true });
   } else if (message === 'stop') {
