@@ -17,7 +17,9 @@ export class RouteConfigReader {
 
   /** The config of `request`'s route (undefined for the 404 handler of some Fastify versions). */
   read(request: FastifyRequest): RouteConfig | undefined {
-    const key = this.#contextKey ?? this.#find(request);
+    // `undefined` only before the first request: `null` (not found) is an answer too, and must not
+    // send every later request through the search again.
+    const key = this.#contextKey === undefined ? this.#find(request) : this.#contextKey;
     if (key === null) return request.routeOptions.config as RouteConfig | undefined;
     const context = (request as unknown as Record<symbol, { config?: RouteConfig } | undefined>)[key];
     return context?.config;

@@ -1,5 +1,5 @@
 import Fastify, { type FastifyRequest } from 'fastify';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { RouteConfigReader } from '../src/route-config.js';
 
 /** A request-like object: `routeOptions` as Fastify's getter would build it, plus any own symbols. */
@@ -43,5 +43,16 @@ describe('RouteConfigReader', () => {
     // Decided once: later requests keep going through routeOptions.
     const other = { url: '/y' };
     expect(reader.read(fakeRequest(other, { [Symbol('fastify.context')]: { config: other } }))).toBe(other);
+  });
+
+  it('looks for the context symbol once, also when it was not found', () => {
+    const reader = new RouteConfigReader();
+    const search = vi.spyOn(Object, 'getOwnPropertySymbols');
+    try {
+      for (let i = 0; i < 3; i++) reader.read(fakeRequest({ url: '/x' }));
+      expect(search).toHaveBeenCalledTimes(1);
+    } finally {
+      search.mockRestore();
+    }
   });
 });
