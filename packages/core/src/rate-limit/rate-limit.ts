@@ -101,6 +101,8 @@ export class RateLimit<TInput = unknown> implements ObservablePolicy<RateLimitSn
     const cost = this.#costOf(input as TInput, undefined);
     const key = this.#limits.keyOf(0, input as TInput);
     const now = this.#clock.now();
+    // Written out as in `execute`, not shared through a helper: one cost `execute` 147 instructions
+    // per decision over 10,000 keys (V8 then inlined less of `tryAdmit` into it).
     if (memory.tryAdmit(single, key, cost, now)) {
       this.#counts.allowed++;
       return undefined;
