@@ -1,7 +1,10 @@
-import { checkForwarding, headerValue, mergeFieldValue, serializeBody, type GuardPipeline, type GuardResult, type HttpResponse, type HttpSetup, type Ticket } from '@breakwater/core';
+import { mergeFieldValue, serializeBody, type GuardPipeline, type GuardResult, type HttpResponse, type HttpSetup, type Ticket } from '@breakwater/core';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { Socket } from 'node:net';
+import { ForwardingCheck } from './forwarding-check.js';
 import { interceptFailures } from './intercept.js';
-import { pathOf, requestInfo, trustProxyMode } from './request-info.js';
+import { appOf, pathOf, requestInfo, trustProxyMode } from './request-info.js';
+import { watchEnd, type EndWatch } from './response-end.js';
 
 /** Writes a core response unless the handler already answered. */
 export function write(res: Response, response: HttpResponse): void {
@@ -12,43 +15,65 @@ export function write(res: Response, response: HttpResponse): void {
 
 /**
  * The one Express middleware every factory returns: runs the guards `select` picks for the request,
- * and settles the ticket when the response has finished (its `close`, after `finish`). When the
- * client goes away first (`close` before `finish`), nothing is counted, but the permits (a bulkhead
- * slot) stay held until the handler ends the response: see {@link releaseWhenHandlerEnds}.
+ * and settles the ticket when the response has finished (see {@link watchEnd}). When the client goes
+ * away first, nothing is counted, but the permits (a bulkhead slot) stay held until the handler ends
+ * the response: see {@link releaseWhenHandlerEnds}.
  */
 export function guardMiddleware(setup: HttpSetup, select: (method: string, path: string) => GuardPipeline | undefined): RequestHandler {
+  const forwarding = new ForwardingCheck(setup.warnings);
   return (req: Request, res: Response, next: NextFunction) => {
     const method = req.method;
     const path = pathOf(req);
     const guards = select(method, path);
     if (guards === undefined) return next();
-    const trustProxy = trustProxyMode(req.app);
-    const info = requestInfo(req, method, path, trustProxy);
-    checkForwarding(setup.warnings, trustProxy, headerValue(req.headers, 'x-forwarded-for'));
-    let ticket: Ticket | undefined;
-    let gone = false;
-    // Attached before any await, so that no completion can be missed. A response emits `close`
-    // after `finish` too, so one listener (not a `once` pair, each with its wrapper) sees both endings.
-    res.on('close', () => {
-      if (res.writableFinished) return ticket?.finish(res.statusCode);
-      gone = true;
-      if (ticket !== undefined) releaseWhenHandlerEnds(res, ticket);
-    });
-    const proceed = (result: GuardResult): void => {
-      if (!result.admitted) return write(res, result.response);
-      ticket = result.ticket;
-      if (gone) return ticket.release();
-      const headers = ticket.headers;
-      for (const name in headers) res.setHeader(name, mergeFieldValue(name, res.getHeader(name), headers[name] as string));
-      if (ticket.remembers) remember(res, ticket);
-      if (ticket.recovers) interceptFailures(res, ticket, write);
-      next();
-    };
+    const trustProxy = trustProxyMode(appOf(req));
+    const socket = req.socket as Socket | undefined;
+    const info = requestInfo(req, socket, method, path, trustProxy);
+    forwarding.check(req, trustProxy);
+    // Watched before any await, so that no ending can be missed.
+    const guarded = new GuardedResponse(res, next);
+    watchEnd(res, socket, guarded);
     const result = guards.admit(info, guards.guards.timeout === undefined ? undefined : (response) => write(res, response));
     // Synchronous with the memory store: no promise, no extra turn of the event loop.
-    if ('then' in result) result.then(proceed, () => write(res, { status: 503, headers: {}, body: 'Service Unavailable' }));
-    else proceed(result);
+    if ('then' in result) result.then((settled) => guarded.proceed(settled), () => write(res, { status: 503, headers: {}, body: 'Service Unavailable' }));
+    else guarded.proceed(result);
   };
+}
+
+/** One guarded request's response: admits or refuses it, then settles its ticket when it ends. */
+class GuardedResponse implements EndWatch {
+  declare readonly res: Response;
+  declare private readonly next: NextFunction;
+  declare private ticket: Ticket | undefined;
+  declare private left: boolean;
+
+  constructor(res: Response, next: NextFunction) {
+    this.res = res;
+    this.next = next;
+    this.ticket = undefined;
+    this.left = false;
+  }
+
+  proceed(result: GuardResult): void {
+    const res = this.res;
+    if (!result.admitted) return write(res, result.response);
+    const ticket = (this.ticket = result.ticket);
+    if (this.left) return ticket.release();
+    const headers = ticket.headers;
+    for (const name in headers) res.setHeader(name, mergeFieldValue(name, res.getHeader(name), headers[name] as string));
+    if (ticket.remembers) remember(res, ticket);
+    if (ticket.recovers) interceptFailures(res, ticket, write);
+    this.next();
+  }
+
+  finished(status: number): void {
+    this.ticket?.finish(status);
+  }
+
+  gone(): void {
+    this.left = true;
+    if (this.ticket !== undefined) releaseWhenHandlerEnds(this.res, this.ticket);
+  }
 }
 
 /**

@@ -1,5 +1,6 @@
 import { NodeRequestInfo, pathWithoutQuery, type TrustProxyMode } from '@breakwater/core';
 import type { Application, Request } from 'express';
+import type { Socket } from 'node:net';
 
 /**
  * The core's request info for an Express request. Express gives every request a new prototype, so
@@ -20,12 +21,32 @@ class ExpressRequestInfo extends NodeRequestInfo<Request> {
 /**
  * Maps an Express request to the core's request info. The client IP is `req.ip`, which honours the
  * app's `trust proxy`; with trust proxy off that is the socket's address, read there directly (the
- * getter would parse `X-Forwarded-For` only to ignore it). `method` and `path` are the ones the
- * middleware already read.
+ * getter would parse `X-Forwarded-For` only to ignore it). `method`, `path` and the socket are the
+ * ones the middleware already read.
  */
-export function requestInfo(req: Request, method: string, path: string, trustProxy: TrustProxyMode): NodeRequestInfo<Request> {
-  const ip = trustProxy === 'off' ? req.socket.remoteAddress : req.ip;
+export function requestInfo(req: Request, socket: Socket | undefined, method: string, path: string, trustProxy: TrustProxyMode): NodeRequestInfo<Request> {
+  const ip = trustProxy === 'off' ? socket?.remoteAddress : req.ip;
   return new ExpressRequestInfo(req, ip ?? '', method, path, undefined, undefined);
+}
+
+let lastPrototype: object | null = null;
+let lastApp: Application | undefined;
+
+/**
+ * `req.app`. Express sets each request's prototype to its app's request prototype, which holds
+ * `app`: the prototype, read without a property lookup, answers a repeat, and the lookup in V8's
+ * runtime that `req.app` costs an Express request (see `watchEnd`) is made once per app. A request
+ * whose prototype does not hold `app` (a test's plain object, say) is read every time.
+ */
+export function appOf(req: Request): Application {
+  const prototype = Object.getPrototypeOf(req) as object | null;
+  if (prototype === lastPrototype && lastApp !== undefined) return lastApp;
+  const app = req.app;
+  // Only a prototype that holds `app` itself answers for every request that has it.
+  const keeps = prototype !== null && Object.hasOwn(prototype, 'app');
+  lastPrototype = keeps ? prototype : null;
+  lastApp = keeps ? app : undefined;
+  return app;
 }
 
 /** Characters that send parseurl (behind `req.path`) off its fast path: whitespace and `#`. */

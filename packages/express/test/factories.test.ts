@@ -5,7 +5,7 @@ import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connect } from 'node:net';
 import { bulkhead, circuitBreaker, quota, rateLimit, resilience, timeout } from '../src/index.js';
-import { pathOf } from '../src/request-info.js';
+import { appOf, pathOf } from '../src/request-info.js';
 
 /** Sends one raw HTTP/1.1 request line (any request target) and resolves to the response text. */
 function rawGet(url: string, target: string): Promise<string> {
@@ -75,6 +75,38 @@ describe('express factories', () => {
     await fetch(url);
     await fetch(url);
     expect(warned).toEqual(['BW_PERMISSIVE_TRUST_PROXY']);
+  });
+
+  it('warn once about X-Forwarded-For while trust proxy is off, on the first request or among later ones', async () => {
+    const warned: string[] = [];
+    const app = express();
+    const limits = [{ capacity: 1e6, refillRate: 1 }];
+    const logger = { warn: (_m: string, { code }: { code: string }) => void warned.push(code) };
+    app.use('/a', rateLimit({ name: 'a', limits, logger }));
+    app.use('/b', rateLimit({ name: 'b', limits, logger }));
+    app.use((_req, res) => void res.send('ok'));
+    const url = await serve(app);
+    const forwarded = { headers: { 'x-forwarded-for': '203.0.113.9' } };
+    await fetch(`${url}/a`, forwarded);
+    await fetch(`${url}/a`, forwarded);
+    expect(warned).toEqual(['BW_XFF_WITHOUT_TRUST_PROXY']);
+    warned.length = 0;
+    // Past the first 64 requests, one in 16 is looked at: 16 forwarded requests in a row are seen.
+    for (let sent = 0; sent < 100; sent++) await fetch(`${url}/b`);
+    expect(warned).toEqual([]);
+    for (let sent = 0; sent < 16; sent++) await fetch(`${url}/b`, forwarded);
+    expect(warned).toEqual(['BW_XFF_WITHOUT_TRUST_PROXY']);
+  });
+
+  it('read req.app from the prototype only when the prototype holds it', async () => {
+    const first = express();
+    const second = express();
+    expect(appOf(Object.setPrototypeOf({}, first.request) as express.Request)).toBe(first);
+    expect(appOf(Object.setPrototypeOf({}, second.request) as express.Request)).toBe(second);
+    expect(appOf(Object.setPrototypeOf({}, first.request) as express.Request)).toBe(first);
+    // Plain objects share Object.prototype, which holds no `app`: each is read.
+    expect(appOf({ app: first } as unknown as express.Request)).toBe(first);
+    expect(appOf({ app: second } as unknown as express.Request)).toBe(second);
   });
 
   it('read the path Express routes by: the fast path agrees with req.path, absolute-form targets included', async () => {
