@@ -34,11 +34,14 @@ class Connection {
   finish(res: unknown): boolean {
     const pending = this.pending;
     // Responses finish in the order their requests came, so the first one is nearly always it.
-    const index = pending.length > 0 && pending[0]!.res === res ? 0 : pending.findIndex((watch) => watch.res === res);
-    if (index < 0) return false;
-    const watch = pending[index]!;
-    pending.splice(index, 1);
-    watch.finished((res as ServerResponse).statusCode);
+    let watch: EndWatch | undefined;
+    if (pending.length > 0 && pending[0]!.res === res) watch = pending.shift();
+    else {
+      const index = pending.findIndex((pended) => pended.res === res);
+      if (index < 0) return false;
+      watch = pending.splice(index, 1)[0];
+    }
+    watch!.finished((res as ServerResponse).statusCode);
     return true;
   }
 }
