@@ -1,9 +1,9 @@
 import { mergeFieldValue, serializeBody, type GuardPipeline, type GuardResult, type HttpResponse, type HttpSetup, type Ticket } from '@breakwater/core';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import type { Socket } from 'node:net';
 import { ForwardingCheck } from './forwarding-check.js';
 import { interceptFailures } from './intercept.js';
 import { appOf, pathOf, requestInfo, trustProxyMode } from './request-info.js';
+import { socketOf } from './request-socket.js';
 import { watchEnd, type EndWatch } from './response-end.js';
 
 /** Writes a core response unless the handler already answered. */
@@ -27,7 +27,7 @@ export function guardMiddleware(setup: HttpSetup, select: (method: string, path:
     const guards = select(method, path);
     if (guards === undefined) return next();
     const trustProxy = trustProxyMode(appOf(req));
-    const socket = req.socket as Socket | undefined;
+    const socket = socketOf(req);
     const info = requestInfo(req, socket, method, path, trustProxy);
     forwarding.check(req, trustProxy);
     // Watched before any await, so that no ending can be missed.

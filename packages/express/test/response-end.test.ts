@@ -6,6 +6,7 @@ import { Duplex } from 'node:stream';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { resilience } from '../src/index.js';
+import { socketOf } from '../src/request-socket.js';
 
 /** A raw keep-alive connection: sends request text, waits for a number of responses in all. */
 class Connection {
@@ -170,5 +171,47 @@ describe('express responses settle once, whichever way they end', () => {
     await until(() => breaker(registry).calls === 3);
     expect(breaker(registry)).toMatchObject({ successes: 3, failures: 0 });
     expect(pool(registry).active).toBe(0);
+  });
+});
+
+describe('the request socket', () => {
+  it('is the request\'s own, whether the middleware runs in the turn Node parsed the request or later', async () => {
+    const seen: boolean[] = [];
+    const socketReads: Record<string, number> = { '/now': 0, '/later': 0 };
+    const ofSocketOf: Record<string, number> = { '/now': 0, '/later': 0 };
+    const server = express();
+    // Counts the reads of `req.socket` made after this point.
+    server.use((req, _res, next) => {
+      const socket = req.socket;
+      Object.defineProperty(req, 'socket', { configurable: true, get: () => (socketReads[req.originalUrl]!++, socket) });
+      next();
+    });
+    server.use('/later', async (_req, _res, next) => {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      next();
+    });
+    server.use((req, res) => {
+      const before = socketReads[req.originalUrl]!;
+      const socket = socketOf(req);
+      ofSocketOf[req.originalUrl]! += socketReads[req.originalUrl]! - before;
+      seen.push(socket === req.socket);
+      res.send(String(socket?.remotePort));
+    });
+    const url = await serve(server);
+    const connection = await Connection.open(url);
+    connection.send('/now', '/later', '/now', '/later');
+    await connection.responses(4);
+    const other = await Connection.open(url);
+    other.send('/later', '/now');
+    await other.responses(2);
+    expect(seen).toEqual([true, true, true, true, true, true]);
+    // In the turn Node parsed it, the socket came from the channel's message; later, from the request
+    // when another request started in between (here at least one did).
+    expect(ofSocketOf['/now']).toBe(0);
+    expect(ofSocketOf['/later']).toBeGreaterThan(0);
+    expect(connection.text).toContain(String(connection.socket.localPort));
+    expect(other.text).not.toContain(String(connection.socket.localPort));
+    connection.socket.destroy();
+    other.socket.destroy();
   });
 });
