@@ -74,6 +74,8 @@ function onResponseFinish(message: unknown): void {
  * request, or any response that is not a `node:http` one) the response's own `close` decides.
  */
 export function watchEnd(res: Response, socket: Socket | undefined, watch: EndWatch): void {
+  // Closed while earlier middleware awaited: neither the socket nor the response will say so again.
+  if (socket?.destroyed === true) return watch.gone();
   const connection = socket !== undefined && res instanceof ServerResponse ? connectionOf(socket) : undefined;
   if (connection?.verified === true) {
     connection.pending.push(watch);

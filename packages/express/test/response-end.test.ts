@@ -215,3 +215,36 @@ describe('the request socket', () => {
     other.socket.destroy();
   });
 });
+
+describe('a request whose client left before the middleware ran', () => {
+  it('is released, not counted, also on a connection the channel already reported', async () => {
+    for (const verified of [false, true]) {
+      const registry = new Registry();
+      const socketClosed = new Gate();
+      const server = express();
+      // Earlier middleware that awaits: the client leaves meanwhile.
+      server.use('/late', (req, _res, next) => {
+        req.socket.once('close', () => socketClosed.release());
+        void socketClosed.wait().then(() => next());
+      });
+      server.use(resilience({ registry, routes: [{ path: '/*', circuitBreaker: { name: 'cb' }, bulkhead: { name: 'pool', maxConcurrent: 10 } }] }));
+      server.use((_req, res) => void res.send('ok'));
+      const url = await serve(server);
+      const connection = await Connection.open(url);
+      if (verified) {
+        connection.send('/ok');
+        await connection.responses(1);
+        await until(() => breaker(registry).calls === 1);
+      }
+      connection.send('/late');
+      await until(() => socketClosed.held === 1);
+      connection.socket.destroy();
+      await until(() => pool(registry).active === 0 && pool(registry).rejected === 0);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(pool(registry).active, `verified: ${verified}`).toBe(0);
+      expect(breaker(registry).calls, `verified: ${verified}`).toBe(verified ? 1 : 0);
+      await close?.();
+      close = undefined;
+    }
+  });
+});
