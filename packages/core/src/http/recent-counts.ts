@@ -17,11 +17,11 @@ const fullLookPeriod = 13;
  *
  * Every count looks at the four most recent entries: a pipeline that admits synchronously (the
  * memory store) counts a request's second time before any other request's, so a double count is
- * seen at once, as it is when up to three other counts came between. Looking through the whole ring costs
- * some 70 ns (32 comparisons), so it is done on one count in 13 only: it finds a second count that
- * other requests' counts came between (a remote store lets requests interleave) when no more than
- * `capacity - 1` entries came between, and since a middleware mounted twice counts every request
- * twice, one of the next few dozen requests shows it. That is enough for a run-once warning.
+ * seen at once, as it is when up to three other counts came between. Looking through the whole
+ * ring costs some 70 ns (32 comparisons), so it is done on one count in 13 only: it finds a second
+ * count that other requests' counts came between (a remote store lets requests interleave) when no
+ * more than `capacity - 1` entries came between, and since a middleware mounted twice counts every
+ * request twice, one of the next few dozen requests shows it. That is enough for a run-once warning.
  */
 export class RecentCounts {
   readonly #sources: (object | undefined)[];
