@@ -25,6 +25,11 @@
  *   node src/http-instructions.mjs [--frameworks fastify,koa,express] [--variants bare,stack,stack-headers,peer]
  *                                  [--warm 30000] [--count 12000] [--conns 1]
  *
+ * Environment: `BW_CALLGRIND_DIR` keeps callgrind's files there; `BW_NODE_FLAGS` adds flags to the
+ * server's node, `BW_VALGRIND_FLAGS` to valgrind. For instructions per JS function: run with
+ * `BW_NODE_FLAGS=--perf-basic-prof BW_VALGRIND_FLAGS=--dump-instr=yes` and lay the server's
+ * `/tmp/perf-<pid>.map` (address, size, name) over the per-instruction costs of its file.
+ *
  * Needs valgrind (`apt-get install valgrind`). About three minutes per server on a 2-vCPU machine;
  * valgrind runs a program on one core, so two of these can run side by side without changing the counts.
  */
@@ -85,7 +90,7 @@ function message(child, predicate) {
 /** Instructions per request of one server. */
 async function measure(framework, variant, dir) {
   const out = join(dir, `${framework}-${variant}.out`);
-  const child = spawn('valgrind', ['--tool=callgrind', `--callgrind-out-file=${out}`, process.execPath, '--single-threaded', ...(process.env.BW_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), join(here, 'http-server.mjs'), framework, variant], {
+  const child = spawn('valgrind', ['--tool=callgrind', `--callgrind-out-file=${out}`, ...(process.env.BW_VALGRIND_FLAGS?.split(' ').filter(Boolean) ?? []), process.execPath, '--single-threaded', ...(process.env.BW_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), join(here, 'http-server.mjs'), framework, variant], {
     cwd: join(here, '..'),
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
   });

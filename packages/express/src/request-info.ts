@@ -9,6 +9,12 @@ import type { Socket } from 'node:net';
  * when a key function, a fallback or a log asks for them.
  */
 class ExpressRequestInfo extends NodeRequestInfo<Request> {
+  // Written out: the implicit constructor of a derived class forwards `...args`, which V8 builds
+  // through a generic builtin instead of inlining it into the middleware.
+  constructor(req: Request, ip: string, method: string, path: string) {
+    super(req, ip, method, path, undefined, undefined);
+  }
+
   override get route(): string | undefined {
     return this.source.route?.path as string | undefined;
   }
@@ -26,7 +32,7 @@ class ExpressRequestInfo extends NodeRequestInfo<Request> {
  */
 export function requestInfo(req: Request, socket: Socket | undefined, method: string, path: string, trustProxy: TrustProxyMode): NodeRequestInfo<Request> {
   const ip = trustProxy === 'off' ? socket?.remoteAddress : req.ip;
-  return new ExpressRequestInfo(req, ip ?? '', method, path, undefined, undefined);
+  return new ExpressRequestInfo(req, ip ?? '', method, path);
 }
 
 let lastPrototype: object | null = null;
