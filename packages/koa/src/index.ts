@@ -104,7 +104,8 @@ export function resilience(options: ResilienceOptions): Middleware {
   const { routes, ...http } = options;
   const setup = httpSetup('resilience', http);
   const table = setup.table(routes);
-  return guardMiddleware(setup, (ctx) => table.match(ctx.method, ctx.path));
+  // On `ctx.request`, not through the context's shortcuts: see `requestInfo`.
+  return guardMiddleware(setup, (ctx) => table.match(ctx.request.method, ctx.request.path));
 }
 export { circuitBreakerHealth, type HealthRouteOptions } from './health.js';
 export { metrics, type MetricsRouteOptions } from './metrics.js';

@@ -51,15 +51,18 @@ export function guardMiddleware(setup: HttpSetup, select: (ctx: Context) => Guar
       }
       thrown = { error };
     }
+    // Read on `ctx.response`, not through the context's shortcuts: see `requestInfo`.
+    const response = ctx.response;
     // The client went away while the handler ran: nothing to learn from this request.
-    if (!ctx.writable) {
+    if (!response.writable) {
       if (thrown === undefined) return ticket.release();
       ticket.fail(thrown.error);
       throw thrown.error;
     }
-    if (thrown !== undefined || ticket.intercepts(ctx.status)) return recover(ctx, ticket, thrown);
-    if (ticket.remembers) ticket.remember({ status: ctx.status, headers: { 'content-type': ctx.response.get('content-type') }, body: ctx.body });
-    ticket.finish(ctx.status);
+    const status = response.status;
+    if (thrown !== undefined || ticket.intercepts(status)) return recover(ctx, ticket, thrown);
+    if (ticket.remembers) ticket.remember({ status, headers: { 'content-type': response.get('content-type') }, body: response.body });
+    ticket.finish(status);
   };
 }
 

@@ -1,9 +1,17 @@
 import { NodeRequestInfo, type RequestInfo, type TrustProxyMode } from '@breakwater/core';
 import type { Context } from 'koa';
 
-/** Maps a Koa context to the core's {@link RequestInfo}; `ctx.ip` honours `app.proxy`. */
+/**
+ * Maps a Koa context to the core's {@link RequestInfo}; the IP honours `app.proxy`.
+ *
+ * Read on `ctx.request`, not through the context's shortcuts: Koa builds `ctx.ip`, `ctx.method`,
+ * `ctx.path`, `ctx.status` and the like with one shared getter per kind (`this[target][name]`), so
+ * each read makes two keyed property loads that V8 sees with every name and object at once (about
+ * 400 instructions each under callgrind), where `ctx.request.ip` is two plain ones.
+ */
 export function requestInfo(ctx: Context): RequestInfo {
-  return new NodeRequestInfo(ctx.req, ctx.ip, ctx.method, ctx.path, (ctx as Context & { _matchedRoute?: string })._matchedRoute, (ctx.state as { user?: unknown }).user);
+  const request = ctx.request;
+  return new NodeRequestInfo(ctx.req, request.ip, request.method, request.path, (ctx as Context & { _matchedRoute?: string })._matchedRoute, (ctx.state as { user?: unknown }).user);
 }
 
 /** How the app trusts proxies: `proxy` with no `maxIpsCount` trusts any number of hops. */
