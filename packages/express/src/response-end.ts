@@ -76,7 +76,7 @@ function onResponseFinish(message: unknown): void {
 export function watchEnd(res: Response, socket: Socket | undefined, watch: EndWatch): void {
   // Closed while earlier middleware awaited: neither the socket nor the response will say so again.
   if (socket?.destroyed === true) return watch.gone();
-  const connection = socket !== undefined && res instanceof ServerResponse ? connectionOf(socket) : undefined;
+  const connection = socket === undefined ? undefined : (connections.get(socket) ?? newConnection(socket, res));
   if (connection?.verified === true) {
     connection.pending.push(watch);
     return;
@@ -89,13 +89,18 @@ export function watchEnd(res: Response, socket: Socket | undefined, watch: EndWa
   });
 }
 
-function connectionOf(socket: Socket): Connection {
+/**
+ * The first watch on `socket`: a connection is kept only for a `node:http` response (any other one
+ * never shows up on the channel), so later responses on the socket need not be checked again.
+ */
+function newConnection(socket: Socket, res: Response): Connection | undefined {
+  if (!(res instanceof ServerResponse)) return undefined;
   if (!subscribed) {
     subscribe('http.server.response.finish', onResponseFinish);
     subscribed = true;
   }
-  let connection = connections.get(socket);
-  if (connection === undefined) connections.set(socket, (connection = new Connection(socket)));
+  const connection = new Connection(socket);
+  connections.set(socket, connection);
   return connection;
 }
 

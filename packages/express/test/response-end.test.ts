@@ -117,11 +117,16 @@ describe('express responses settle once, whichever way they end', () => {
     connection.socket.destroy();
   });
 
-  it('release the slot of a client that leaves a kept-alive connection when its handler ends, counting nothing', async () => {
+  /** The test app on a new server, one connection to it, and the gate its `/hold` route waits on. */
+  async function holding(): Promise<{ registry: Registry; gate: Gate; connection: Connection }> {
     const registry = new Registry();
     const gate = new Gate();
-    const url = await serve(app(registry, gate));
-    const connection = await Connection.open(url);
+    const connection = await Connection.open(await serve(app(registry, gate)));
+    return { registry, gate, connection };
+  }
+
+  it('release the slot of a client that leaves a kept-alive connection when its handler ends, counting nothing', async () => {
+    const { registry, gate, connection } = await holding();
     connection.send('/ok');
     await connection.responses(1);
     await until(() => breaker(registry).calls === 1);
@@ -138,10 +143,7 @@ describe('express responses settle once, whichever way they end', () => {
   });
 
   it('release the slot of a first request whose client leaves', async () => {
-    const registry = new Registry();
-    const gate = new Gate();
-    const url = await serve(app(registry, gate));
-    const connection = await Connection.open(url);
+    const { registry, gate, connection } = await holding();
     connection.send('/hold');
     await until(() => gate.held === 1);
     connection.socket.destroy();
