@@ -104,8 +104,7 @@ export function resilience(options: ResilienceOptions): Middleware {
   const { routes, ...http } = options;
   const setup = httpSetup('resilience', http);
   const table = setup.table(routes);
-  // On `ctx.request`, not through the context's shortcuts: see `requestInfo`.
-  return guardMiddleware(setup, (ctx) => table.match(ctx.request.method, ctx.request.path));
+  return guardMiddleware(setup, (method, path) => table.match(method, path));
 }
 export { circuitBreakerHealth, type HealthRouteOptions } from './health.js';
 export { metrics, type MetricsRouteOptions } from './metrics.js';

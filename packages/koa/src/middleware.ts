@@ -21,14 +21,19 @@ function respondNow(ctx: Context, response: HttpResponse): void {
 }
 
 /**
- * The one Koa middleware every factory returns: runs the guards `select` picks, then settles the
- * ticket after `await next()` from the status (or the error thrown), releasing it if the client left.
+ * The one Koa middleware every factory returns: runs the guards `select` picks for the request's
+ * method and path, then settles the ticket after `await next()` from the status (or the error
+ * thrown), releasing it if the client left.
  */
-export function guardMiddleware(setup: HttpSetup, select: (ctx: Context) => GuardPipeline | undefined): Middleware {
+export function guardMiddleware(setup: HttpSetup, select: (method: string, path: string) => GuardPipeline | undefined): Middleware {
   return async (ctx: Context, next: Next) => {
-    const guards = select(ctx);
+    // On `ctx.request`, not through the context's shortcuts: see `requestInfo`.
+    const request = ctx.request;
+    const method = request.method;
+    const path = request.path;
+    const guards = select(method, path);
     if (guards === undefined) return next();
-    const info = requestInfo(ctx);
+    const info = requestInfo(ctx, method, path);
     checkForwarding(setup.warnings, trustProxyMode(ctx), headerValue(ctx.req.headers, 'x-forwarded-for'));
     const timed = guards.guards.timeout !== undefined;
     const pending = guards.admit(info, timed ? (response) => respondNow(ctx, response) : undefined);
