@@ -7,7 +7,7 @@
  * breaker + bulkhead, memory store, no rate-limit headers); `stack-headers` (the same with the IETF
  * `RateLimit` and `RateLimit-Policy` fields, the default); `peer` (express-rate-limit,
  * @fastify/rate-limit or koa-ratelimit, memory store, defaults except the limit); on Fastify also
- * `redis` (the stack with a RedisStore), `redis-piped` (the same with `autoPipelining: true`),
+ * `redis` (the stack with a RedisStore, its defaults), `redis-unpiped` (the same with `autoPipelining: false`: each call its own write),
  * `redis-batched` (the same with `batchDecisions: true`) and `peer-redis` (@fastify/rate-limit with its ioredis store).
  * Limits are 1e9 per minute: nothing is refused.
  *
@@ -44,7 +44,7 @@ async function breakwaterOptions() {
   const http = { registry: new Registry(), headers: { standard: variant === 'stack-headers' || variant.startsWith('redis') ? 'httpapi' : false } };
   if (variant.startsWith('redis')) {
     const { RedisStore } = await import('@breakwater/redis');
-    http.store = new RedisStore({ client: await redisClient(), prefix: 'bench-http', autoPipelining: variant === 'redis-piped', batchDecisions: variant === 'redis-batched' });
+    http.store = new RedisStore({ client: await redisClient(), prefix: 'bench-http', autoPipelining: variant !== 'redis-unpiped', batchDecisions: variant === 'redis-batched' });
   }
   return { guards, http };
 }

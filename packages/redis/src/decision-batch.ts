@@ -145,5 +145,7 @@ export class DecisionBatch {
     this.#runner.run(manyScript, args, this.#startedAt, decode, '', 0, 0, 0, frame, count).then(undefined, (error: unknown) => {
       for (const one of waiting) one.reject(error);
     });
+    // Sent at the end of a turn already (or when full): it must not wait for the next turn's writes.
+    this.#runner.flushWrites();
   }
 }

@@ -70,10 +70,11 @@ export class RedisStore implements Store, BreakerStateStore {
   constructor(options: RedisStoreOptions) {
     this.options = resolveRedisStoreOptions(options);
     const { client, timers, commandTimeoutMs, maxInFlight, blockedCacheSize, autoPipelining } = this.options;
-    this.#runner = new ScriptRunner(client, timers, commandTimeoutMs, maxInFlight, autoPipelining);
+    this.#cluster = isCluster(client);
+    // A Cluster has a connection per node and no socket of its own: its calls are written one by one.
+    this.#runner = new ScriptRunner(client, timers, commandTimeoutMs, maxInFlight, autoPipelining && !this.#cluster);
     this.#blocked = new BlockedCache(blockedCacheSize);
     this.#clientClock = this.options.clock === 'client';
-    this.#cluster = isCluster(client);
     this.warning = offlineQueueWarning(client);
     // A batch's keys lie in many slots, which one script on a Cluster cannot touch.
     this.#batch = this.options.batchDecisions && !this.#cluster ? new DecisionBatch(this.#runner, maxInFlight, this.#noteRefusal) : undefined;

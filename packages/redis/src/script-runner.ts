@@ -1,10 +1,9 @@
 import { type Clock, StoreUnavailableError, type TimerHandle } from '@breakwater/core';
-import type { Writable } from 'node:stream';
 import type { Command } from 'ioredis';
 import type { RedisClient } from './redis-client.js';
 import { type CallOwner, type Decoder, type Frame, ScriptCall } from './script-call.js';
 import type { LuaScript } from './scripts/scripts.js';
-import { WriteBatch } from './write-batch.js';
+import { type BatchedClient, WriteBatch } from './write-batch.js';
 
 export type { Decoder, Reply } from './script-call.js';
 
@@ -40,11 +39,12 @@ export class ScriptRunner implements CallOwner {
   #base = 0;
   #timer: TimerHandle | undefined;
   /** Set when the calls of one turn share one socket write (`autoPipelining`, single node and Sentinel). */
-  readonly #batch: WriteBatch | undefined;
+  readonly #writes: WriteBatch | undefined;
 
+  /** `autoPipelining` needs a client with a socket of its own: a single node or Sentinel, not a Cluster. */
   constructor(client: RedisClient, clock: Clock, commandTimeoutMs: number, maxInFlight: number, autoPipelining = false) {
     this.#client = client;
-    this.#batch = autoPipelining ? new WriteBatch() : undefined;
+    this.#writes = autoPipelining ? new WriteBatch(client as BatchedClient) : undefined;
     this.#clock = clock;
     this.#timeoutMs = commandTimeoutMs;
     this.#maxInFlight = maxInFlight;
@@ -93,9 +93,16 @@ export class ScriptRunner implements CallOwner {
 
   /** @internal */
   send(command: Command): void {
-    // A Cluster has a connection per node and no `stream` of its own: its calls are written one by one.
-    this.#batch?.hold((this.#client as { stream?: Writable }).stream);
-    void this.#client.sendCommand(command);
+    if (this.#writes !== undefined) this.#writes.add(command);
+    else void this.#client.sendCommand(command);
+  }
+
+  /**
+   * Writes the calls that `autoPipelining` holds for the end of this turn now: for a call made in
+   * the check phase already (a decision batch's), which would otherwise wait for the next turn.
+   */
+  flushWrites(): void {
+    this.#writes?.flush();
   }
 
   /**

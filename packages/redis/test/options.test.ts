@@ -9,7 +9,7 @@ describe('RedisStore options', () => {
   it('default to Redis time, prefix "breakwater", a 100 ms command timeout, a 10,000-key blocked cache and one write per call', () => {
     const client = new Redis({ lazyConnect: true });
     const store = new RedisStore({ client });
-    expect(store.options).toMatchObject({ prefix: 'breakwater', clock: 'redis', commandTimeoutMs: 100, blockedCacheSize: 10_000, maxInFlight: 10_000, autoPipelining: false, batchDecisions: false });
+    expect(store.options).toMatchObject({ prefix: 'breakwater', clock: 'redis', commandTimeoutMs: 100, blockedCacheSize: 10_000, maxInFlight: 10_000, autoPipelining: true, batchDecisions: false });
     expect(store.shared).toBe(true);
     expect(store.client).toBe(client);
   });

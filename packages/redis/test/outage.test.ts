@@ -34,12 +34,13 @@ interface Sample {
   outcome: 'admitted' | 'limited' | 'unavailable' | 'other';
 }
 
-// Each scenario also with autoPipelining (corked writes must not outlive a dead connection or a
-// NOSCRIPT retry) and with batchDecisions (a batch's failure must reach every decision it carried).
+// Each scenario with autoPipelining off and on (the default: writes held for the end of a turn must
+// not outlive a dead connection or a NOSCRIPT retry), and with batchDecisions on top of the default
+// (a batch's failure must reach every decision it carried).
 describe.each([
   { autoPipelining: false, batchDecisions: false },
   { autoPipelining: true, batchDecisions: false },
-  { autoPipelining: false, batchDecisions: true },
+  { autoPipelining: true, batchDecisions: true },
 ])('Redis killed with kill -9, then frozen with SIGSTOP, under load (%o)', ({ autoPipelining, batchDecisions }) => {
   it('never crashes or rejects unhandled; decisions return within commandTimeout + 20 ms and follow onStoreError; Redis-backed again within 2 s', async () => {
     const commandTimeout = 100;
@@ -127,7 +128,7 @@ describe.each([
 describe.each([
   { autoPipelining: false, batchDecisions: false },
   { autoPipelining: true, batchDecisions: false },
-  { autoPipelining: false, batchDecisions: true },
+  { autoPipelining: true, batchDecisions: true },
 ])('SCRIPT FLUSH every second during load (%o)', ({ autoPipelining, batchDecisions }) => {
   it('surfaces 0 errors: NOSCRIPT is answered by loading the script again', async () => {
     const store = new RedisStore({ client, prefix: `flush-load-${autoPipelining}-${batchDecisions}`, commandTimeout: 1_000, autoPipelining, batchDecisions });
