@@ -1,5 +1,6 @@
 import { checkForwarding, headerValue, mergeFieldValue, representationHeaders, serializeBody, statusOf, type GuardPipeline, type HttpResponse, type HttpSetup, type Ticket } from '@breakwater/core';
 import type { Context, Middleware, Next } from 'koa';
+import { ClientIp } from './client-ip.js';
 import { requestInfo, trustProxyMode } from './request-info.js';
 
 /** Answers through Koa (the normal path). */
@@ -26,6 +27,7 @@ function respondNow(ctx: Context, response: HttpResponse): void {
  * thrown), releasing it if the client left.
  */
 export function guardMiddleware(setup: HttpSetup, select: (method: string, path: string) => GuardPipeline | undefined): Middleware {
+  const clientIp = new ClientIp();
   return async (ctx: Context, next: Next) => {
     // On `ctx.request`, not through the context's shortcuts: see `requestInfo`.
     const request = ctx.request;
@@ -33,7 +35,7 @@ export function guardMiddleware(setup: HttpSetup, select: (method: string, path:
     const path = request.path;
     const guards = select(method, path);
     if (guards === undefined) return next();
-    const info = requestInfo(ctx, method, path);
+    const info = requestInfo(ctx, clientIp.of(ctx), method, path);
     checkForwarding(setup.warnings, trustProxyMode(ctx), headerValue(ctx.req.headers, 'x-forwarded-for'));
     const timed = guards.guards.timeout !== undefined;
     const pending = guards.admit(info, timed ? (response) => respondNow(ctx, response) : undefined);

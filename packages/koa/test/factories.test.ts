@@ -56,6 +56,66 @@ describe('koa factories', () => {
     expect(seen).toEqual(['a|a', 'b|b', 'a|a']);
   });
 
+  describe("the client IP is Koa's ctx.request.ip", () => {
+    /** An app whose rate limit records the IP each request is counted under; `before` runs first. */
+    async function recording(app: Koa, before?: Koa.Middleware) {
+      const seen: string[] = [];
+      if (before) app.use(before);
+      app.use(rateLimit({ name: 'ip', limits: [{ capacity: 100, refillRate: 1, refillInterval: '1h', key: ({ ip }: { ip: string }) => (seen.push(ip), ip) }] }));
+      app.use((ctx) => {
+        ctx.body = ctx.ip;
+      });
+      const url = await serve(app);
+      const ask = async (headers: Record<string, string> = {}) => (await fetch(url, { headers })).text();
+      return { seen, ask };
+    }
+
+    it('the socket address when proxy is off, a spoofed X-Forwarded-For ignored; ctx.ip unchanged for the app', async () => {
+      const { seen, ask } = await recording(new Koa());
+      expect(await ask({ 'x-forwarded-for': '203.0.113.9' })).toBe('127.0.0.1');
+      expect(await ask()).toBe('127.0.0.1');
+      expect(seen).toEqual(['127.0.0.1', '127.0.0.1']);
+    });
+
+    it('an IP a middleware set with ctx.request.ip', async () => {
+      const { seen, ask } = await recording(new Koa(), async (ctx, next) => {
+        const real = ctx.get('x-real-ip');
+        if (real !== '') ctx.request.ip = real;
+        await next();
+      });
+      expect(await ask({ 'x-real-ip': '198.51.100.7' })).toBe('198.51.100.7');
+      expect(await ask()).toBe('127.0.0.1');
+      expect(await ask({ 'x-real-ip': '198.51.100.8' })).toBe('198.51.100.8');
+      expect(seen).toEqual(['198.51.100.7', '127.0.0.1', '198.51.100.8']);
+    });
+
+    it("the app's own ip getter on app.request", async () => {
+      const app = new Koa();
+      // With a setter of its own too, which stores the IP under a symbol as Koa's does.
+      const edge = Symbol('edge-ip');
+      Object.defineProperty(app.request, 'ip', {
+        configurable: true,
+        get(this: Koa.Request & { [edge]?: string }) {
+          return this[edge] ?? (this.get('x-edge-ip') || 'none');
+        },
+        set(this: Koa.Request & { [edge]?: string }, ip: string) {
+          this[edge] = ip;
+        },
+      });
+      const { seen, ask } = await recording(app);
+      expect(await ask({ 'x-edge-ip': '192.0.2.44' })).toBe('192.0.2.44');
+      expect(await ask()).toBe('none');
+      expect(seen).toEqual(['192.0.2.44', 'none']);
+    });
+
+    it('the forwarded address when the app trusts its proxy', async () => {
+      const { seen, ask } = await recording(new Koa({ proxy: true, maxIpsCount: 1 }));
+      expect(await ask({ 'x-forwarded-for': '203.0.113.9' })).toBe('203.0.113.9');
+      expect(await ask()).toBe('127.0.0.1');
+      expect(seen).toEqual(['203.0.113.9', '127.0.0.1']);
+    });
+  });
+
   it('judges thrown HTTP errors by their status: ctx.throw(404) is not a failure', async () => {
     const app = new Koa();
     app.silent = true;
