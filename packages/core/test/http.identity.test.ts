@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, clientKeyOf, compilePattern, headerReader, headerValue, ipKey, type RequestInfo } from '../src/index.js';
+import { ConfigError, clientKeyOf, compilePattern, headerReader, headerValue, ipKey, remoteAddressOf, type RequestInfo } from '../src/index.js';
 import { clientKeySchema } from '../src/http/client-key.js';
 import { isDottedQuad } from '../src/http/ip.js';
 
@@ -126,5 +126,35 @@ describe('headerValue / headerReader (the headers of a Node request as RequestIn
     expect(headerValue(headers, 'x-missing')).toBeUndefined();
     const { header } = { header: headerReader(headers) };
     expect(header('x-tags')).toBe('a, b');
+  });
+});
+
+describe('remoteAddressOf (a connection\'s address, asked of Node once)', () => {
+  /** A socket whose `remoteAddress` answers from `answers` in turn and counts the reads. */
+  function socket(...answers: (string | undefined)[]) {
+    let reads = 0;
+    return {
+      get remoteAddress() {
+        return answers[Math.min(reads++, answers.length - 1)];
+      },
+      get reads() {
+        return reads;
+      },
+    };
+  }
+
+  it('reads each socket once, and keeps sockets apart', () => {
+    const a = socket('10.0.0.1');
+    const b = socket('2001:db8::1');
+    expect([remoteAddressOf(a), remoteAddressOf(b), remoteAddressOf(a), remoteAddressOf(b), remoteAddressOf(a)]).toEqual(['10.0.0.1', '2001:db8::1', '10.0.0.1', '2001:db8::1', '10.0.0.1']);
+    expect([a.reads, b.reads]).toEqual([1, 1]);
+  });
+
+  it('does not remember a socket that could not tell (destroyed before its address was read)', () => {
+    const gone = socket(undefined, '10.0.0.2');
+    expect(remoteAddressOf(gone)).toBeUndefined();
+    expect(remoteAddressOf(gone)).toBe('10.0.0.2');
+    expect(remoteAddressOf(gone)).toBe('10.0.0.2');
+    expect(gone.reads).toBe(2);
   });
 });

@@ -1,4 +1,4 @@
-import { NodeRequestInfo, pathWithoutQuery, type TrustProxyMode } from '@breakwater/core';
+import { NodeRequestInfo, pathWithoutQuery, remoteAddressOf, type TrustProxyMode } from '@breakwater/core';
 import type { Application, Request } from 'express';
 import type { Socket } from 'node:net';
 
@@ -31,7 +31,8 @@ class ExpressRequestInfo extends NodeRequestInfo<Request> {
  * ones the middleware already read.
  */
 export function requestInfo(req: Request, socket: Socket | undefined, method: string, path: string, trustProxy: TrustProxyMode): NodeRequestInfo<Request> {
-  const ip = trustProxy === 'off' ? socket?.remoteAddress : req.ip;
+  // `req.socket` is `null` once the connection is destroyed.
+  const ip = trustProxy === 'off' ? (socket ? remoteAddressOf(socket) : undefined) : req.ip;
   return new ExpressRequestInfo(req, ip ?? '', method, path);
 }
 

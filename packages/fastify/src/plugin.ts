@@ -111,7 +111,7 @@ const plugin: FastifyPluginAsync<BreakwaterFastifyOptions> = async (fastify: Fas
     const path = pathWithoutQuery(request.url);
     const guards = select(request.method, path, config);
     if (guards === undefined) return done();
-    const info = requestInfo(request, config?.url, path);
+    const info = requestInfo(request, config?.url, path, trust);
     checkForwarding(setup.warnings, trust, headerValue(request.headers, 'x-forwarded-for'));
     const onTimeout = guards.guards.timeout === undefined ? undefined : (response: HttpResponse) => {
       if (!reply.sent) void send(reply, response);

@@ -1,13 +1,18 @@
-import { NodeRequestInfo, type RequestInfo, type TrustProxyMode } from '@breakwater/core';
+import { NodeRequestInfo, remoteAddressOf, type RequestInfo, type TrustProxyMode } from '@breakwater/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Socket } from 'node:net';
 
 /**
- * Maps a Fastify request to the core's {@link RequestInfo}; `request.ip` honours `trustProxy`.
- * `route` is the matched pattern and `path` the URL without its query, which the plugin already
- * worked out to pick the route's guards.
+ * Maps a Fastify request to the core's {@link RequestInfo}; the IP is `request.ip`, which honours
+ * `trustProxy`. With trust proxy off that is the socket's address, read once per connection
+ * ({@link remoteAddressOf}). `route` is the matched pattern and `path` the URL without its query,
+ * which the plugin already worked out to pick the route's guards.
  */
-export function requestInfo(request: FastifyRequest, route: string | undefined, path: string): RequestInfo {
-  return new NodeRequestInfo(request, request.ip, request.method, path, route, (request as FastifyRequest & { user?: unknown }).user);
+export function requestInfo(request: FastifyRequest, route: string | undefined, path: string, trust: TrustProxyMode): RequestInfo {
+  // A request's socket can be gone (`null`) once the connection is destroyed.
+  const socket = request.raw.socket as Socket | null;
+  const ip = trust === 'off' ? (socket === null ? '' : (remoteAddressOf(socket) ?? '')) : request.ip;
+  return new NodeRequestInfo(request, ip, request.method, path, route, (request as FastifyRequest & { user?: unknown }).user);
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Socket } from 'node:net';
+import { remoteAddressOf } from '@breakwater/core';
 import type Koa from 'koa';
 import type { Context } from 'koa';
 
@@ -9,7 +9,7 @@ import type { Context } from 'koa';
  * stores the socket's address on the request: about 1,000 instructions per request under callgrind.
  * Its answer there is the IP a middleware set with `ctx.request.ip = …`, else the socket's remote
  * address. That is read here directly, through the symbol Koa stores a set IP under, found once per
- * app by setting the IP of a probe request.
+ * app by setting the IP of a probe request, and the address once per connection ({@link remoteAddressOf}).
  *
  * Koa's own getter answers whenever the shortcut could differ: with `app.proxy` on, when the app
  * defines its own `ip` on `app.request`, or when the symbol cannot be found (another Koa).
@@ -18,12 +18,6 @@ export class ClientIp {
   #app: Koa | undefined;
   /** The key under which Koa keeps a request's IP for `#app`, or `undefined`: ask Koa. */
   #stored: symbol | undefined;
-  /**
-   * Each connection's remote address. Node's `socket.remoteAddress` goes through `_getpeername()`
-   * and a `_handle` getter whose keyed load V8 sees with every kind of socket (about 450
-   * instructions per request under callgrind); a connection's address never changes.
-   */
-  readonly #addresses = new WeakMap<Socket, string>();
 
   of(ctx: Context): string {
     const app = ctx.app;
@@ -36,13 +30,7 @@ export class ClientIp {
     if (stored === undefined || app.proxy) return request.ip;
     const set = (request as unknown as Record<symbol, string | undefined>)[stored];
     if (set) return set;
-    const socket = ctx.req.socket;
-    const known = this.#addresses.get(socket);
-    if (known !== undefined) return known;
-    const address = socket.remoteAddress;
-    if (address === undefined) return '';
-    this.#addresses.set(socket, address);
-    return address;
+    return remoteAddressOf(ctx.req.socket) ?? '';
   }
 }
 
