@@ -1,4 +1,4 @@
-import { mergeFieldValue, serializeBody, type GuardPipeline, type GuardResult, type HttpResponse, type HttpSetup, type Ticket } from '@breakwater/core';
+import { serializeBody, setResponseField, type GuardPipeline, type GuardResult, type HttpResponse, type HttpSetup, type Ticket } from '@breakwater/core';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { ForwardingCheck } from './forwarding-check.js';
 import { interceptFailures } from './intercept.js';
@@ -60,7 +60,7 @@ class GuardedResponse implements EndWatch {
     const ticket = (this.ticket = result.ticket);
     if (this.left) return ticket.release();
     const headers = ticket.headers;
-    for (const name in headers) res.setHeader(name, mergeFieldValue(name, res.getHeader(name), headers[name] as string));
+    for (const name in headers) setResponseField(res, name, headers[name] as string);
     if (ticket.remembers) remember(res, ticket);
     if (ticket.recovers) interceptFailures(res, ticket, write);
     this.next();

@@ -1,0 +1,65 @@
+import { IncomingMessage, request as httpRequest, ServerResponse, createServer } from 'node:http';
+import { Socket } from 'node:net';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { setResponseField } from '../src/index.js';
+
+const response = () => new ServerResponse(new IncomingMessage(new Socket()));
+
+describe('setResponseField (rate-limit fields on a Node response)', () => {
+  afterEach(() => vi.resetModules());
+
+  it('sets a field, merges RateLimit lists with what an earlier guard or the app set, and overwrites other values', () => {
+    const res = response();
+    setResponseField(res, 'ratelimit', '"a";r=1;t=60');
+    expect(res.getHeader('ratelimit')).toBe('"a";r=1;t=60');
+    setResponseField(res, 'ratelimit', '"b";r=2;t=30');
+    expect(res.getHeader('RateLimit')).toBe('"a";r=1;t=60, "b";r=2;t=30');
+
+    const app = response();
+    app.setHeader('RateLimit-Policy', '"app";q=5;w=1');
+    app.setHeader('X-RateLimit-Limit', '7');
+    setResponseField(app, 'ratelimit-policy', '"api";q=100;w=60');
+    setResponseField(app, 'x-ratelimit-limit', '100');
+    expect(app.getHeader('ratelimit-policy')).toBe('"app";q=5;w=1, "api";q=100;w=60');
+    expect(app.getHeader('x-ratelimit-limit')).toBe('100');
+    expect(app.getHeaderNames().sort()).toEqual(['ratelimit-policy', 'x-ratelimit-limit']);
+  });
+
+  it('puts the fields in the head Node sends, beside the handler\'s own', async () => {
+    const server = createServer((req, res) => {
+      setResponseField(res, 'ratelimit', '"api";r=9;t=60');
+      setResponseField(res, 'ratelimit-policy', '"api";q=10;w=60');
+      res.setHeader('Content-Type', 'text/plain');
+      res.end('ok');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as { port: number };
+      const raw = await new Promise<string[]>((resolve, reject) => {
+        httpRequest({ host: '127.0.0.1', port }, (res) => {
+          res.resume();
+          resolve(res.rawHeaders);
+        })
+          .on('error', reject)
+          .end();
+      });
+      expect(raw).toEqual(expect.arrayContaining(['ratelimit', '"api";r=9;t=60', 'ratelimit-policy', '"api";q=10;w=60', 'Content-Type', 'text/plain']));
+    } finally {
+      server.close();
+    }
+  });
+
+  it('goes through setHeader when the response keeps its fields elsewhere, and once the head is sent', async () => {
+    const { setResponseField: fresh } = await import('../src/http/response-fields.js');
+    const fields = new Map<string, unknown>();
+    const other = { headersSent: false, getHeader: (name: string) => fields.get(name.toLowerCase()), setHeader: vi.fn((name: string, value: string) => fields.set(name.toLowerCase(), value)) };
+    fresh(other, 'ratelimit', '"a";r=1;t=60');
+    fresh(other, 'ratelimit', '"b";r=2;t=30');
+    expect(fields.get('ratelimit')).toBe('"a";r=1;t=60, "b";r=2;t=30');
+    expect(other.setHeader).toHaveBeenCalledTimes(2);
+
+    const sent = response();
+    sent.writeHead(200);
+    expect(() => setResponseField(sent, 'ratelimit', '"a";r=1;t=60')).toThrow(/headers after they are sent/);
+  });
+});
