@@ -49,17 +49,35 @@ describe('setResponseField (rate-limit fields on a Node response)', () => {
     }
   });
 
-  it('goes through setHeader when the response keeps its fields elsewhere, and once the head is sent', async () => {
-    const { setResponseField: fresh } = await import('../src/http/response-fields.js');
+  /** A response that keeps its fields elsewhere (as HTTP/2's compatibility response does). */
+  function elsewhere() {
     const fields = new Map<string, unknown>();
-    const other = { headersSent: false, getHeader: (name: string) => fields.get(name.toLowerCase()), setHeader: vi.fn((name: string, value: string) => fields.set(name.toLowerCase(), value)) };
-    fresh(other, 'ratelimit', '"a";r=1;t=60');
-    fresh(other, 'ratelimit', '"b";r=2;t=30');
-    expect(fields.get('ratelimit')).toBe('"a";r=1;t=60, "b";r=2;t=30');
+    return { fields, headersSent: false, getHeader: (name: string) => fields.get(name.toLowerCase()), setHeader: vi.fn((name: string, value: string) => fields.set(name.toLowerCase(), value)) };
+  }
+
+  it('goes through setHeader for a response without the table, and once the head is sent', () => {
+    setResponseField(response(), 'ratelimit', '"x";r=1;t=1'); // the table is known from here on
+    const other = elsewhere();
+    setResponseField(other, 'ratelimit', '"a";r=1;t=60');
+    setResponseField(other, 'ratelimit', '"b";r=2;t=30');
+    expect(other.fields.get('ratelimit')).toBe('"a";r=1;t=60, "b";r=2;t=30');
     expect(other.setHeader).toHaveBeenCalledTimes(2);
 
     const sent = response();
     sent.writeHead(200);
     expect(() => setResponseField(sent, 'ratelimit', '"a";r=1;t=60')).toThrow(/headers after they are sent/);
+  });
+
+  it('looks for the table again on a later response when the first cannot tell', async () => {
+    const { setResponseField: fresh } = await import('../src/http/response-fields.js');
+    const other = elsewhere();
+    fresh(other, 'ratelimit', '"a";r=1;t=60');
+    expect(other.setHeader).toHaveBeenCalledTimes(1);
+    const res = response();
+    const setHeader = vi.spyOn(res, 'setHeader');
+    fresh(res, 'ratelimit', '"b";r=2;t=30');
+    fresh(res, 'ratelimit-policy', '"b";q=2;w=30');
+    expect(setHeader).not.toHaveBeenCalled();
+    expect([res.getHeader('ratelimit'), res.getHeader('ratelimit-policy')]).toEqual(['"b";r=2;t=30', '"b";q=2;w=30']);
   });
 });

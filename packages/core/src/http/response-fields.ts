@@ -11,9 +11,12 @@ type FieldTable = Record<string, [string, unknown]>;
 
 /**
  * The key of the table a Node response keeps its header fields in (`kOutHeaders`): `undefined` until
- * the first response is seen, `null` when it was not found or did not behave (then `setHeader`).
+ * it is found and checked, `null` when it did not behave (then always `setHeader`).
  */
 let tableKey: symbol | null | undefined;
+/** Responses looked at for the key without finding it; after {@link maxLooks} the search stops. */
+let looks = 0;
+const maxLooks = 16;
 
 /**
  * Sets header field `name` (lower-case) of a Node response to `value`, merged with the value an
@@ -23,9 +26,10 @@ let tableKey: symbol | null | undefined;
  * `getHeader` and `setHeader` lower-case the name each time and `setHeader` checks name and value
  * with two regular expressions: for the two `RateLimit` fields about 2,000 instructions per request
  * under callgrind. Breakwater's own names are lower-case and its values valid, so the field goes
- * straight into the table Node writes the head from, found once by its description on the first
- * response and checked there through `getHeader`; should that check fail (another Node), or once
- * the head is sent, `setHeader` does it.
+ * straight into the table an HTTP/1 response (`OutgoingMessage`) writes its head from, found by its
+ * description and checked once through `getHeader`. `setHeader` does it for a response without that
+ * table (an HTTP/2 compatibility response), once the head is sent, and everywhere should the check
+ * fail (another Node).
  *
  * @example
  * ```ts
@@ -34,33 +38,36 @@ let tableKey: symbol | null | undefined;
  */
 export function setResponseField(res: FieldResponse, name: string, value: string): void {
   const key = tableKey === undefined ? findTableKey(res, name, value) : tableKey;
-  if (key === null || res.headersSent) {
+  const holder = res as unknown as Record<symbol, FieldTable | null | undefined>;
+  // `undefined`: not an `OutgoingMessage`, whose constructor sets the table to `null`.
+  const table = key === null || key === undefined ? undefined : holder[key];
+  if (table === undefined || res.headersSent) {
     res.setHeader(name, mergeFieldValue(name, res.getHeader(name), value));
     return;
   }
-  const holder = res as unknown as Record<symbol, FieldTable | null>;
-  let table = holder[key];
-  if (table === null || table === undefined) holder[key] = table = Object.create(null) as FieldTable;
-  const previous = table[name];
-  table[name] = [name, previous === undefined ? value : mergeFieldValue(name, previous[1], value)];
+  const fields = table ?? (holder[key as symbol] = Object.create(null) as FieldTable);
+  const previous = fields[name];
+  fields[name] = [name, previous === undefined ? value : mergeFieldValue(name, previous[1], value)];
 }
 
-/** Looks for the field table on `res`, and checks it by writing `name` there (which the caller was about to). */
-function findTableKey(res: FieldResponse, name: string, value: string): symbol | null {
-  tableKey = null;
+/**
+ * Looks for the field table on `res` and checks it by writing `name` there (which the caller was about
+ * to), then undoing it. `undefined` (look again on a later response) when this response cannot tell.
+ */
+function findTableKey(res: FieldResponse, name: string, value: string): symbol | null | undefined {
   const key = Object.getOwnPropertySymbols(res).find((symbol) => symbol.description === 'kOutHeaders');
-  if (key === undefined || res.headersSent || res.getHeader(name) !== undefined) return null;
-  const holder = res as unknown as Record<symbol, FieldTable | null>;
-  const table = holder[key];
-  if (table !== null && typeof table !== 'object') return null;
+  const holder = res as unknown as Record<symbol, FieldTable | null | undefined>;
+  const table = key === undefined ? undefined : holder[key];
+  if (key === undefined || res.headersSent || res.getHeader(name) !== undefined || (table !== null && typeof table !== 'object')) {
+    if (++looks >= maxLooks) tableKey = null;
+    return undefined;
+  }
   const probe = table ?? (Object.create(null) as FieldTable);
   probe[name] = [name, value];
   holder[key] = probe;
   const works = res.getHeader(name) === value;
-  // Undone either way: the caller writes the field for real.
   delete probe[name];
   if (table === null) holder[key] = null;
-  if (!works) return null;
-  tableKey = key;
-  return key;
+  tableKey = works ? key : null;
+  return tableKey;
 }
