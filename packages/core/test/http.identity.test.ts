@@ -157,4 +157,8 @@ describe('remoteAddressOf (a connection\'s address, asked of Node once)', () => 
     expect(remoteAddressOf(gone)).toBe('10.0.0.2');
     expect(gone.reads).toBe(2);
   });
+
+  it("answers undefined for no socket (a destroyed connection's request)", () => {
+    expect([remoteAddressOf(null), remoteAddressOf(undefined)]).toEqual([undefined, undefined]);
+  });
 });

@@ -31,8 +31,7 @@ class ExpressRequestInfo extends NodeRequestInfo<Request> {
  * ones the middleware already read.
  */
 export function requestInfo(req: Request, socket: Socket | undefined, method: string, path: string, trustProxy: TrustProxyMode): NodeRequestInfo<Request> {
-  // `req.socket` is `null` once the connection is destroyed.
-  const ip = trustProxy === 'off' ? (socket ? remoteAddressOf(socket) : undefined) : req.ip;
+  const ip = trustProxy === 'off' ? remoteAddressOf(socket) : req.ip;
   return new ExpressRequestInfo(req, ip ?? '', method, path);
 }
 

@@ -1,6 +1,5 @@
 import { NodeRequestInfo, remoteAddressOf, type RequestInfo, type TrustProxyMode } from '@breakwater/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Socket } from 'node:net';
 
 /**
  * Maps a Fastify request to the core's {@link RequestInfo}; the IP is `request.ip`, which honours
@@ -9,9 +8,7 @@ import type { Socket } from 'node:net';
  * which the plugin already worked out to pick the route's guards.
  */
 export function requestInfo(request: FastifyRequest, route: string | undefined, path: string, trust: TrustProxyMode): RequestInfo {
-  // A request's socket can be gone (`null`) once the connection is destroyed.
-  const socket = request.raw.socket as Socket | null;
-  const ip = trust === 'off' ? (socket === null ? '' : (remoteAddressOf(socket) ?? '')) : request.ip;
+  const ip = trust === 'off' ? (remoteAddressOf(request.raw.socket) ?? '') : request.ip;
   return new NodeRequestInfo(request, ip, request.method, path, route, (request as FastifyRequest & { user?: unknown }).user);
 }
 

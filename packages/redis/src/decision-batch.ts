@@ -1,5 +1,6 @@
 import type { Decision } from '@breakwater/core';
 import { decisionOf } from './decision-reply.js';
+import { EndOfTurn } from './end-of-turn.js';
 import { bulk, keysFrameOf, type Reply } from './script-call.js';
 import { ScriptRunner } from './script-runner.js';
 import { manyLimit, manyScript } from './scripts/scripts.js';
@@ -71,11 +72,7 @@ export class DecisionBatch {
   #now = '';
   /** The store timers' reading when the batch's first decision was asked: its deadline runs from it. */
   #startedAt = 0;
-  #scheduled = false;
-  readonly #onImmediate = (): void => {
-    this.#scheduled = false;
-    this.flush();
-  };
+  readonly #endOfTurn = new EndOfTurn(() => this.flush());
 
   constructor(runner: ScriptRunner, maxInFlight: number, decided: (decision: Decision, id: string, cost: number, at: number) => void) {
     this.#runner = runner;
@@ -104,10 +101,7 @@ export class DecisionBatch {
     this.#codes.push(code.arg);
     this.#codesWire += code.wire;
     if (this.#waiting.length >= this.#maxSize) this.flush();
-    else if (!this.#scheduled) {
-      this.#scheduled = true;
-      setImmediate(this.#onImmediate);
-    }
+    else this.#endOfTurn.schedule();
     return promise;
   }
 

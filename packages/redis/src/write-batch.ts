@@ -1,5 +1,6 @@
 import type { Writable } from 'node:stream';
 import type { Command } from 'ioredis';
+import { EndOfTurn } from './end-of-turn.js';
 
 /**
  * The most calls one socket write carries. Written all at once, the calls of a busy turn made Redis
@@ -30,11 +31,7 @@ export interface BatchedClient {
 export class WriteBatch {
   readonly #client: BatchedClient;
   #waiting: Command[] = [];
-  #scheduled = false;
-  readonly #onImmediate = (): void => {
-    this.#scheduled = false;
-    this.flush();
-  };
+  readonly #endOfTurn = new EndOfTurn(() => this.flush());
 
   constructor(client: BatchedClient) {
     this.#client = client;
@@ -43,10 +40,7 @@ export class WriteBatch {
   /** Sends `command` with the other calls of this turn. */
   add(command: Command): void {
     if (this.#waiting.push(command) >= maxCallsPerWrite) this.flush();
-    else if (!this.#scheduled) {
-      this.#scheduled = true;
-      setImmediate(this.#onImmediate);
-    }
+    else this.#endOfTurn.schedule();
   }
 
   /** Sends the waiting calls now, in one write. */

@@ -1,7 +1,7 @@
 import { type LimitSpec, MemoryStore } from '@breakwater/core';
 import { Command } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { RedisStore, tokenBucketScript } from '../src/index.js';
+import { RedisStore, type RedisStoreOptions, tokenBucketScript } from '../src/index.js';
 import { frameOf, ScriptCall } from '../src/script-call.js';
 import { useRedis } from './support/redis-fixture.js';
 
@@ -94,8 +94,13 @@ describe('autoPipelining', () => {
   type Writer = (this: unknown, ...args: unknown[]) => unknown;
 
   /** Counts the socket's writes to the kernel: `_write` for one chunk, `_writev` for several held ones. */
+  interface WriteCounts {
+    single: number;
+    batches: number[];
+  }
+
   function countWrites(stream: { _write: Writer; _writev?: Writer }) {
-    const seen = { single: 0, batches: [] as number[] };
+    const seen: WriteCounts = { single: 0, batches: [] };
     const { _write: write, _writev: writev } = stream;
     stream._write = function (this: unknown, ...args: unknown[]) {
       seen.single++;
@@ -111,70 +116,61 @@ describe('autoPipelining', () => {
   /** Resolves after the check phase of this turn (the store's writes of this turn are out by then). */
   const endOfTurn = () => new Promise((resolve) => setImmediate(resolve));
 
-  it('is on by default: the calls of one turn go out together, 16 per write, each still its own exact decision', async () => {
-    const store = new RedisStore({ client: redis.client, prefix: 'piped', commandTimeout: 2000 });
-    await store.consume(spec, 'warm', 1, 0); // the script is loaded: no NOSCRIPT retry in the count
+  /**
+   * Runs `body` with a store made with `options` (its script already loaded, so that no NOSCRIPT
+   * retry is counted) while the client socket's writes are counted.
+   */
+  async function counting(options: Partial<RedisStoreOptions> & { prefix: string }, body: (store: RedisStore, seen: WriteCounts) => Promise<void>) {
+    const store = new RedisStore({ client: redis.client, commandTimeout: 2000, ...options });
+    await store.consume(spec, 'warm', 1, 0);
     const counter = countWrites(redis.client.stream as never);
     try {
+      await body(store, counter.seen);
+    } finally {
+      counter.restore();
+    }
+  }
+
+  it('is on by default: the calls of one turn go out together, 16 per write, each still its own exact decision', () =>
+    counting({ prefix: 'piped' }, async (store, seen) => {
       const pending = Array.from({ length: 40 }, (_, i) => store.consume(spec, i % 2 === 0 ? 'even' : 'odd', 1, 0));
       // The first 32 went out as soon as 16 were waiting; the last 8 wait for the end of the turn.
-      expect(counter.seen).toEqual({ single: 0, batches: [16, 16] });
+      expect(seen).toEqual({ single: 0, batches: [16, 16] });
       await endOfTurn();
-      expect(counter.seen).toEqual({ single: 0, batches: [16, 16, 8] });
+      expect(seen).toEqual({ single: 0, batches: [16, 16, 8] });
       const decisions = await Promise.all(pending);
       for (const key of [0, 1]) {
         const remaining = decisions.filter((_, i) => i % 2 === key).map((d) => d.remaining);
         expect(remaining).toEqual(Array.from({ length: 20 }, (_, i) => 99 - i));
       }
-    } finally {
-      counter.restore();
-    }
-  });
+    }));
 
-  it("never holds the application's own commands on the same client", async () => {
-    const store = new RedisStore({ client: redis.client, prefix: 'piped-app', commandTimeout: 2000 });
-    await store.consume(spec, 'warm', 1, 0);
-    const counter = countWrites(redis.client.stream as never);
-    try {
+  it("never holds the application's own commands on the same client", () =>
+    counting({ prefix: 'piped-app' }, async (store, seen) => {
       const decisions = [store.consume(spec, 'k', 1, 0), store.consume(spec, 'k', 1, 0)];
       const own = redis.client.set('piped-app:own', 'v');
-      expect(counter.seen).toEqual({ single: 1, batches: [] });
+      expect(seen).toEqual({ single: 1, batches: [] });
       await endOfTurn();
-      expect(counter.seen).toEqual({ single: 1, batches: [2] });
+      expect(seen).toEqual({ single: 1, batches: [2] });
       expect(await own).toBe('OK');
       expect((await Promise.all(decisions)).map((d) => d.remaining)).toEqual([99, 98]);
-    } finally {
-      counter.restore();
-    }
-  });
+    }));
 
-  it('with autoPipelining: false, a call is written as soon as it is made', async () => {
-    const store = new RedisStore({ client: redis.client, prefix: 'unpiped', commandTimeout: 2000, autoPipelining: false });
-    await store.consume(spec, 'warm', 1, 0);
-    const counter = countWrites(redis.client.stream as never);
-    try {
+  it('with autoPipelining: false, a call is written as soon as it is made', () =>
+    counting({ prefix: 'unpiped', autoPipelining: false }, async (store, seen) => {
       const pending = Array.from({ length: 20 }, () => store.consume(spec, 'k', 1, 0));
       // The first write goes out at once; the socket holds the rest only while that one is in flight.
-      expect(counter.seen.single).toBeGreaterThanOrEqual(1);
-      expect(counter.seen.single + counter.seen.batches.reduce((a, b) => a + b, 0)).toBe(20);
+      expect(seen.single).toBeGreaterThanOrEqual(1);
+      expect(seen.single + seen.batches.reduce((a, b) => a + b, 0)).toBe(20);
       await Promise.all(pending);
-    } finally {
-      counter.restore();
-    }
-  });
+    }));
 
-  it("writes a decision batch's call in the turn it is made, not one turn later", async () => {
-    const store = new RedisStore({ client: redis.client, prefix: 'piped-batch', commandTimeout: 2000, batchDecisions: true });
-    await store.consume(spec, 'warm', 1, 0);
-    const counter = countWrites(redis.client.stream as never);
-    try {
+  it("writes a decision batch's call in the turn it is made, not one turn later", () =>
+    counting({ prefix: 'piped-batch', batchDecisions: true }, async (store, seen) => {
       const pending = Array.from({ length: 5 }, () => store.consume(spec, 'k', 1, 0));
-      expect(counter.seen).toEqual({ single: 0, batches: [] });
+      expect(seen).toEqual({ single: 0, batches: [] });
       await endOfTurn();
-      expect(counter.seen).toEqual({ single: 1, batches: [] });
+      expect(seen).toEqual({ single: 1, batches: [] });
       expect((await Promise.all(pending)).map((d) => d.remaining)).toEqual([99, 98, 97, 96, 95]);
-    } finally {
-      counter.restore();
-    }
-  });
+    }));
 });
