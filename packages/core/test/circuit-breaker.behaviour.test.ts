@@ -288,6 +288,21 @@ describe('circuit breaker: manual control', () => {
     const reopened = circuitBreaker({ name: 'db', clock, trip, initialState: copy.toJSON() });
     expect(reopened.state).toBe('open');
   });
+
+  it('keeps "no failure yet" as null for lastFailureAt through snapshots and a JSON round trip', async () => {
+    const clock = new ManualClock(1_000);
+    const breaker = circuitBreaker({ name: 'db', clock, trip: { consecutiveFailures: 3 } });
+    await breaker.execute(() => 1);
+    expect(breaker.snapshot().lastFailureAt).toBeNull();
+    const saved = JSON.parse(JSON.stringify(breaker.toJSON()));
+    expect(saved.lastFailureAt).toBeNull();
+    const copy = circuitBreaker({ name: 'db', clock, trip: { consecutiveFailures: 3 }, initialState: saved });
+    expect(copy.snapshot().lastFailureAt).toBeNull();
+    clock.advance(250);
+    await settle(copy.execute(fail));
+    expect(copy.snapshot().lastFailureAt).toBe(1_250);
+    expect(copy.toJSON().lastFailureAt).toBe(1_250);
+  });
 });
 
 describe('circuit breaker: events and resources', () => {

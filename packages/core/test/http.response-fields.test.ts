@@ -1,7 +1,7 @@
 import { IncomingMessage, request as httpRequest, ServerResponse, createServer } from 'node:http';
 import { Socket } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { setResponseField } from '../src/index.js';
+import { setResponseField, setResponseFields } from '../src/index.js';
 
 const response = () => new ServerResponse(new IncomingMessage(new Socket()));
 
@@ -66,6 +66,30 @@ describe('setResponseField (rate-limit fields on a Node response)', () => {
     const sent = response();
     sent.writeHead(200);
     expect(() => setResponseField(sent, 'ratelimit', '"a";r=1;t=60')).toThrow(/headers after they are sent/);
+  });
+
+  it('setResponseFields writes each field as setResponseField does, asking once whether the head is sent', () => {
+    const res = response();
+    res.setHeader('RateLimit', '"app";r=1;t=5');
+    const isHeadSent = vi.fn((r: { headersSent: boolean }) => r.headersSent);
+    setResponseFields(res, { ratelimit: '"api";r=9;t=60', 'ratelimit-policy': '"api";q=10;w=60' }, isHeadSent);
+    expect(isHeadSent).toHaveBeenCalledTimes(1);
+    expect(res.getHeader('ratelimit')).toBe('"app";r=1;t=5, "api";r=9;t=60');
+    expect(res.getHeader('ratelimit-policy')).toBe('"api";q=10;w=60');
+
+    // No field: nothing asked, nothing written.
+    const untouched = response();
+    setResponseFields(untouched, {}, isHeadSent);
+    expect(isHeadSent).toHaveBeenCalledTimes(1);
+    expect(untouched.getHeaderNames()).toEqual([]);
+
+    // The caller's answer decides: a head it says is sent goes through setHeader (which refuses a head really sent).
+    const setHeader = vi.spyOn(res, 'setHeader');
+    setResponseFields(res, { ratelimit: '"b";r=1;t=1' }, () => true);
+    expect(setHeader).toHaveBeenCalledWith('ratelimit', '"app";r=1;t=5, "api";r=9;t=60, "b";r=1;t=1');
+    const sent = response();
+    sent.writeHead(200);
+    expect(() => setResponseFields(sent, { ratelimit: '"a";r=1;t=60' })).toThrow(/headers after they are sent/);
   });
 
   it('looks for the table again on a later response when the first cannot tell', async () => {

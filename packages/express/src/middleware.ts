@@ -1,6 +1,7 @@
-import { serializeBody, setResponseField, type GuardPipeline, type GuardResult, type HttpResponse, type HttpSetup, type Ticket } from '@breakwater/core';
+import { serializeBody, setResponseFields, type FieldResponse, type GuardPipeline, type GuardResult, type HttpResponse, type HttpSetup, type Ticket } from '@breakwater/core';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { ForwardingCheck } from './forwarding-check.js';
+import { freshMapRead } from './fresh-map-read.js';
 import { interceptFailures } from './intercept.js';
 import { appOf, pathOf, requestInfo, trustProxyMode } from './request-info.js';
 import { socketOf } from './request-socket.js';
@@ -59,8 +60,7 @@ class GuardedResponse implements EndWatch {
     if (!result.admitted) return write(res, result.response);
     const ticket = (this.ticket = result.ticket);
     if (this.left) return ticket.release();
-    const headers = ticket.headers;
-    for (const name in headers) setResponseField(res, name, headers[name] as string);
+    setResponseFields(res, ticket.headers, headersSentOf);
     if (ticket.remembers) remember(res, ticket);
     if (ticket.recovers) interceptFailures(res, ticket, write);
     this.next();
@@ -92,6 +92,9 @@ function releaseWhenHandlerEnds(res: Response, ticket: Ticket): void {
     return (end as (...a: unknown[]) => Response).apply(this, args);
   } as Response['end'];
 }
+
+/** `res.headersSent` without the runtime lookup a plain read costs an Express response (see `freshMapRead`). */
+const headersSentOf = (res: FieldResponse): boolean => freshMapRead<boolean>(res, 'headersSent');
 
 /** Keeps the body the handler sends, for the last-good fallback. */
 function remember(res: Response, ticket: Ticket): void {

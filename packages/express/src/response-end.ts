@@ -2,6 +2,7 @@ import { subscribe } from 'node:diagnostics_channel';
 import { ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Response } from 'express';
+import { freshMapRead } from './fresh-map-read.js';
 
 /** What the middleware does when its response ends, one way or the other. */
 export interface EndWatch {
@@ -41,7 +42,7 @@ class Connection {
       if (index < 0) return false;
       watch = pending.splice(index, 1)[0];
     }
-    watch!.finished((res as ServerResponse).statusCode);
+    watch!.finished(freshMapRead<number>(res as ServerResponse, 'statusCode'));
     return true;
   }
 }

@@ -1,4 +1,4 @@
-import { checkForwarding, headerValue, setResponseField, representationHeaders, serializeBody, statusOf, type GuardPipeline, type HttpResponse, type HttpSetup, type Ticket } from '@breakwater/core';
+import { checkForwarding, headerValue, setResponseFields, representationHeaders, serializeBody, statusOf, type GuardPipeline, type HttpResponse, type HttpSetup, type Ticket } from '@breakwater/core';
 import type { Context, Middleware, Next } from 'koa';
 import { ClientIp } from './client-ip.js';
 import { requestInfo, trustProxyMode } from './request-info.js';
@@ -43,9 +43,8 @@ export function guardMiddleware(setup: HttpSetup, select: (method: string, path:
     if (!result.admitted) return respond(ctx, result.response);
     const ticket = result.ticket;
     // On the raw response: Koa's `ctx.set` builds four arrays and a closure per call.
-    const headers = ticket.headers;
     const res = ctx.res;
-    for (const name in headers) setResponseField(res, name, headers[name] as string);
+    setResponseFields(res, ticket.headers);
     // A deadline may pass after the client left: the ticket must know, so as not to count a timeout.
     if (timed) res.once('close', () => void (res.writableFinished || ticket.abandon()));
     let thrown: { readonly error: unknown } | undefined;

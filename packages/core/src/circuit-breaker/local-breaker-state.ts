@@ -39,7 +39,12 @@ export class LocalBreakerState implements BreakerStateHandle {
   #stateChangedAt: number;
   #openUntil = 0;
   #reopenCount = 0;
-  #lastFailureAt: number | null = null;
+  /**
+   * NaN until a failure: a field that only ever holds numbers is stored unboxed, so recording a
+   * failure's time writes in place. With `null` in it, every failure allocated a number and paid a
+   * write barrier (about a tenth of the failure path's time over the hand-written floor's).
+   */
+  #lastFailureAt = Number.NaN;
   #probes: ProbeLease[] = [];
   #probeSuccesses = 0;
   #nextLeaseId = 1;
@@ -98,7 +103,7 @@ export class LocalBreakerState implements BreakerStateHandle {
       state: this.#state,
       stateChangedAt: this.#stateChangedAt,
       openUntil: this.#openUntil,
-      lastFailureAt: this.#lastFailureAt,
+      lastFailureAt: orNull(this.#lastFailureAt),
       consecutiveFailures: consecutive instanceof ConsecutiveFailuresStrategy ? consecutive.failuresInRow : 0,
       probesInFlight: this.#liveProbes(now),
       probeSuccesses: this.#probeSuccesses,
@@ -117,7 +122,7 @@ export class LocalBreakerState implements BreakerStateHandle {
       stateChangedAt: this.#stateChangedAt,
       openUntil: halfOpen ? this.#stateChangedAt : this.#openUntil,
       reopenCount: this.#reopenCount,
-      lastFailureAt: this.#lastFailureAt,
+      lastFailureAt: orNull(this.#lastFailureAt),
       strategies: this.#strategies.map((strategy) => strategy.toJSON()),
     };
   }
@@ -136,7 +141,7 @@ export class LocalBreakerState implements BreakerStateHandle {
     this.#stateChangedAt = saved.stateChangedAt;
     this.#openUntil = saved.openUntil;
     this.#reopenCount = saved.reopenCount;
-    this.#lastFailureAt = saved.lastFailureAt;
+    this.#lastFailureAt = saved.lastFailureAt ?? Number.NaN;
     this.#probes = [];
     this.#probeSuccesses = 0;
     this.#successesInState = 0;
@@ -237,4 +242,9 @@ export class LocalBreakerState implements BreakerStateHandle {
     if (!backoff || this.#reopenCount === 0) return recoveryTimeout;
     return Math.min(recoveryTimeout * backoff.multiplier ** this.#reopenCount, backoff.maxRecoveryTimeout);
   }
+}
+
+/** A time held as NaN for "never", as the views show it. */
+function orNull(timeMs: number): number | null {
+  return timeMs === timeMs ? timeMs : null;
 }

@@ -7,7 +7,7 @@ export { RateLimitHeaderWriter, windowSecondsOf, type HeaderPolicy, type HeaderS
 export { headerReader, headerValue, type NodeHeaders } from './request-headers.js';
 export { NodeRequestInfo } from './node-request-info.js';
 export { remoteAddressOf, type AddressedSocket } from './socket-address.js';
-export { setResponseField, type FieldResponse } from './response-fields.js';
+export { setResponseField, setResponseFields, type FieldResponse } from './response-fields.js';
 export { pathWithoutQuery } from './url-path.js';
 export { checkForwarding, insideRequest, noteCount, trackRequest, WarningCode, Warnings, type Logger, type TrustProxyMode, type WarningsOptions } from './warnings.js';
 export type { FallbackContext, ResolvedGuards, RouteFallback, RouteGuards } from './route-guards.js';

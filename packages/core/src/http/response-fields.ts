@@ -37,11 +37,33 @@ const maxLooks = 16;
  * ```
  */
 export function setResponseField(res: FieldResponse, name: string, value: string): void {
+  writeField(res, name, value, res.headersSent);
+}
+
+/**
+ * Sets every field of `fields` as {@link setResponseField} does, asking whether the head is sent once
+ * for all of them, and not at all when there is none. `isHeadSent` asks it (`res.headersSent` by
+ * default), for a caller that reads it another way: an Express response has a V8 map of its own, so
+ * the plain read costs V8 a runtime lookup (about 2,000 instructions), which the Express adapter avoids.
+ *
+ * @example
+ * ```ts
+ * setResponseFields(res, ticket.headers);
+ * ```
+ */
+export function setResponseFields(res: FieldResponse, fields: Readonly<Record<string, string>>, isHeadSent: (res: FieldResponse) => boolean = headersSentOf): void {
+  let headersSent: boolean | undefined;
+  for (const name in fields) writeField(res, name, fields[name] as string, (headersSent ??= isHeadSent(res)));
+}
+
+const headersSentOf = (res: FieldResponse): boolean => res.headersSent;
+
+function writeField(res: FieldResponse, name: string, value: string, headersSent: boolean): void {
   const key = tableKey === undefined ? findTableKey(res, name, value) : tableKey;
   const holder = res as unknown as Record<symbol, FieldTable | null | undefined>;
   // `undefined`: not an `OutgoingMessage`, whose constructor sets the table to `null`.
   const table = key === null || key === undefined ? undefined : holder[key];
-  if (table === undefined || res.headersSent) {
+  if (table === undefined || headersSent) {
     res.setHeader(name, mergeFieldValue(name, res.getHeader(name), value));
     return;
   }
