@@ -30,6 +30,27 @@ describe('GuardPipeline', () => {
     expect((await guards.admit(info('10.0.0.2'))).admitted).toBe(true);
   });
 
+  it('counts the fields\' reset times from the rate limit\'s own decision, reading the clock once per request', async () => {
+    /** A clock that moves 1.5 s on each reading: a second reading would show in the fields. */
+    class TickingClock extends ManualClock {
+      reads = 0;
+      override now(): number {
+        this.reads++;
+        const at = super.now();
+        this.advance(1_500);
+        return at;
+      }
+    }
+    const clock = new TickingClock(0);
+    const http = httpSetup('ticking', { clock, registry: new Registry() });
+    const guards = http.pipeline({ rateLimit: { name: 'api', limits: [{ capacity: 2, refillRate: 1, refillInterval: '10s' }] } });
+    const first = await guards.admit(info());
+    if (!first.admitted) throw new Error('expected admission');
+    // Decided at 0, full again at 10 s: t=10 (a second reading, at 1.5 s, would give t=9).
+    expect(first.ticket.headers['ratelimit']).toBe('"api";r=1;t=10');
+    expect(clock.reads).toBe(1);
+  });
+
   it('opens the breaker after failures, answers 503 with Retry-After, and closes after a good probe', async () => {
     const { http, clock } = setup();
     const guards = http.pipeline({ circuitBreaker: { name: 'payments', trip: { consecutiveFailures: 2 }, recoveryTimeout: '5s' } });

@@ -203,6 +203,28 @@ describe('rateLimit: several limits', () => {
   });
 });
 
+describe('rateLimit: the instant a permit was decided at', () => {
+  it('is the clock reading the store decided with, on every path; NaN for an allow-listed input', async () => {
+    const clock = new ManualClock(t0);
+    const one = rateLimit<Req>({ name: 'one', clock, limits: [{ key: byIp, capacity: 5, refillRate: 1 }] });
+    expect((one.acquire({ ip: '1.1.1.1' }) as RateLimitPermit).decidedAt).toBe(t0);
+    clock.advance(250);
+    const remote = rateLimit<Req>({ name: 'remote', clock, store: new AsyncStore(), limits: [{ key: byIp, capacity: 5, refillRate: 1 }] });
+    const pending = remote.acquire({ ip: '1.1.1.1' });
+    clock.advance(100); // the store answers later: the instant is still the one it decided with
+    expect(((await pending) as RateLimitPermit).decidedAt).toBe(t0 + 250);
+    const two = rateLimit<Req>({ name: 'two', clock, limits: [{ key: byIp, capacity: 5, refillRate: 1 }, { capacity: 50, refillRate: 10 }] });
+    expect((two.acquire({ ip: '1.1.1.1' }) as RateLimitPermit).decidedAt).toBe(t0 + 350);
+    const dark = rateLimit<Req>({ name: 'dark', clock, shadow: true, limits: [{ key: byIp, capacity: 1, refillRate: 1 }] });
+    dark.acquire({ ip: '1.1.1.1' });
+    const shadowed = dark.acquire({ ip: '1.1.1.1' }) as RateLimitPermit;
+    expect(shadowed.shadowed).toBe(true);
+    expect(shadowed.decidedAt).toBe(t0 + 350);
+    const listed = rateLimit<Req>({ name: 'listed', clock, allow: ['10.0.0.1'], limits: [{ key: byIp, capacity: 1, refillRate: 1 }] });
+    expect((listed.acquire({ ip: '10.0.0.1' }) as RateLimitPermit).decidedAt).toBeNaN();
+  });
+});
+
 describe('rateLimit: allow and deny lists', () => {
   const limits = [{ name: 'per-ip', key: byIp, capacity: 1, refillRate: 1 }] as const;
 

@@ -92,6 +92,7 @@ describe('acquire() and execute()', () => {
       expectTypeOf(admission).toEqualTypeOf<RateLimitPermit>();
       expectTypeOf(admission.decision).toEqualTypeOf<RateLimitDecision | undefined>();
       expectTypeOf(admission.shadowed).toBeBoolean();
+      expectTypeOf(admission.decidedAt).toEqualTypeOf<number>();
     } else {
       expectTypeOf(admission).toEqualTypeOf<RateLimitRejection>();
       expectTypeOf(admission.reason).toEqualTypeOf<RateLimitRejectionReason>();

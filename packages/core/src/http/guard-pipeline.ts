@@ -76,7 +76,7 @@ export class GuardPipeline {
   admit(info: RequestInfo, onTimeout?: (response: HttpResponse) => void): GuardResult | Promise<GuardResult> {
     const input = this.input(info);
     // Sized once per route (a growing array would reserve 16 slots for 3 permits).
-    const run: Run = { input, permits: new Array<Permit>(this.#permitCount), taken: 0, decisions: this.#headers.silent ? undefined : new Array<Decision | undefined>(this.#decisionCount), counted: 0, onTimeout };
+    const run: Run = { input, permits: new Array<Permit>(this.#permitCount), taken: 0, decisions: this.#headers.silent ? undefined : new Array<Decision | undefined>(this.#decisionCount), counted: 0, decidedAt: Number.NaN, onTimeout };
     try {
       for (let stage = 0; stage < stageCount; stage++) {
         const admission = this.#acquire(stage, input);
@@ -135,7 +135,12 @@ export class GuardPipeline {
     if (stage === 0 && this.#warnings.watchesDoubleCounts) this.#noteCount(run.input);
     if (stage < 2 && run.decisions !== undefined) {
       // A permit's unnamed decision: the header fields need only its figures (no allocation for a single limit).
-      run.decisions[run.counted++] = admission instanceof RateLimitPermit ? admission.storeDecision : (admission as { decision?: Decision }).decision;
+      if (admission instanceof RateLimitPermit) {
+        run.decisions[run.counted++] = admission.storeDecision;
+        run.decidedAt = admission.decidedAt;
+      } else {
+        run.decisions[run.counted++] = (admission as { decision?: Decision }).decision;
+      }
     }
     if (!admission.admitted) return false;
     if (stage >= 2) run.permits[run.taken++] = admission;
@@ -151,17 +156,26 @@ export class GuardPipeline {
   #admitted(run: Run): GuardResult {
     const decisions = run.decisions;
     // Decisions exist only for a route with a rate limit or a quota, each of which has decided by now.
-    const headers = decisions === undefined ? noHeaders : this.#fields(decisions);
+    const headers = decisions === undefined ? noHeaders : this.#fields(decisions, run);
     const ticket = new Ticket(run.input, run.permits, headers, this.#options.outcome, this.#fallback, this.#fallbackOnFailure);
     if (this.guards.timeout !== undefined && run.onTimeout !== undefined) this.#arm(ticket, run.input, run.onTimeout);
     return { admitted: true, ticket };
   }
 
   /** The rate-limit header fields of an admitted request. */
-  #fields(decisions: readonly (Decision | undefined)[]): Record<string, string> {
+  #fields(decisions: readonly (Decision | undefined)[], run: Run): Record<string, string> {
     const headers: Record<string, string> = {};
-    this.#headers.write(headers, decisions, this.#clock.now());
+    this.#headers.write(headers, decisions, this.#decidedAt(run));
     return headers;
+  }
+
+  /**
+   * The instant the fields' reset times count from: the rate limit's decision (one clock read per
+   * request fewer, and the instant its `resetAt` was computed against), or now when it cannot tell.
+   */
+  #decidedAt(run: Run): number {
+    const decidedAt = run.decidedAt;
+    return decidedAt === decidedAt ? decidedAt : this.#clock.now();
   }
 
   /** Arms the route's deadline on `ticket`: at the deadline the permits fail and `onTimeout` gets the response. */
@@ -190,7 +204,7 @@ export class GuardPipeline {
   async #refuse(rejection: Rejection, run: Run): Promise<GuardResult> {
     release(run.permits, run.taken);
     const headers: Record<string, string> = {};
-    if (run.decisions !== undefined) this.#headers.write(headers, run.decisions, this.#clock.now());
+    if (run.decisions !== undefined) this.#headers.write(headers, run.decisions, this.#decidedAt(run));
     return { admitted: false, response: await this.#answer(rejection, undefined, run.input, headers) };
   }
 
@@ -217,6 +231,11 @@ interface Run {
   /** The rate limit's and the quota's decisions, for the rate-limit fields (none when the route sends none). */
   readonly decisions: (Decision | undefined)[] | undefined;
   counted: number;
+  /**
+   * The instant the rate limit decided at (NaN until then, or when it cannot tell): the fields' reset
+   * times are counted from it, without reading the clock again.
+   */
+  decidedAt: number;
   readonly onTimeout: ((response: HttpResponse) => void) | undefined;
 }
 

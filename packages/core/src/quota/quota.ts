@@ -134,15 +134,15 @@ export class Quota<TInput = unknown> implements ObservablePolicy<QuotaSnapshot> 
     const specs = this.#windows.specsAt(now);
     if (specs.length === 1) {
       const decision = this.#store.consume(specs[0] as CalendarWindowSpec, key, cost, now);
-      return decision instanceof Promise ? decision.then((d) => this.#judge(key, [d])) : this.#judge(key, [decision]);
+      return decision instanceof Promise ? decision.then((d) => this.#judge(key, [d], now)) : this.#judge(key, [decision], now);
     }
     const keys = specs.map(() => key);
     const decisions = this.#store.consumeAll(specs, keys, cost, now);
-    return decisions instanceof Promise ? decisions.then((d) => this.#judge(key, d)) : this.#judge(key, decisions);
+    return decisions instanceof Promise ? decisions.then((d) => this.#judge(key, d, now)) : this.#judge(key, decisions, now);
   }
 
-  #judge(key: string, decisions: readonly Decision[]): Judgement {
-    const judgement = new Judgement([key], decisions);
+  #judge(key: string, decisions: readonly Decision[], now: number): Judgement {
+    const judgement = new Judgement([key], decisions, now);
     if (judgement.allowed) this.#allowed++;
     else {
       this.#exceeded++;

@@ -31,11 +31,14 @@ export class Judgement {
   readonly decisions: readonly Decision[];
   /** Index of the most restrictive decision. */
   readonly index: number;
+  /** The instant (epoch ms, the policy's clock) the store decided at. */
+  readonly decidedAt: number;
 
-  constructor(keys: readonly string[], decisions: readonly Decision[]) {
+  constructor(keys: readonly string[], decisions: readonly Decision[], decidedAt: number) {
     this.keys = keys;
     this.decisions = decisions;
     this.index = mostRestrictive(decisions);
+    this.decidedAt = decidedAt;
   }
 
   get decision(): Decision {

@@ -53,12 +53,12 @@ export class LimitSet<TInput> {
   consumeThen<T>(store: Store, keys: readonly string[], cost: number, now: number, next: (judgement: Judgement) => T): T | Promise<Awaited<T>> {
     if (this.specs.length === 1) {
       const decision = store.consume(this.specs[0] as LimitSpec, keys[0] as string, cost, now);
-      if (decision instanceof Promise) return decision.then((resolved) => next(new Judgement(keys, [resolved])) as Awaited<T>);
-      return next(new Judgement(keys, [decision]));
+      if (decision instanceof Promise) return decision.then((resolved) => next(new Judgement(keys, [resolved], now)) as Awaited<T>);
+      return next(new Judgement(keys, [decision], now));
     }
     const decisions = store.consumeAll(this.specs, keys, cost, now);
-    if (decisions instanceof Promise) return decisions.then((resolved) => next(new Judgement(keys, resolved)) as Awaited<T>);
-    return next(new Judgement(keys, decisions));
+    if (decisions instanceof Promise) return decisions.then((resolved) => next(new Judgement(keys, resolved, now)) as Awaited<T>);
+    return next(new Judgement(keys, decisions, now));
   }
 
   /** The judgement's most restrictive decision, named. */

@@ -16,6 +16,11 @@ export class RateLimitPermit implements Permit {
   readonly policy: string;
   /** True when a limit refused the call and shadow mode let it through. */
   readonly shadowed: boolean;
+  /**
+   * The instant (epoch ms, by the policy's clock) the store decided at: what the decisions' `resetAt`
+   * is to be read against. NaN for an allow-listed input, which no limit was asked about.
+   */
+  readonly decidedAt: number;
   readonly #index: number;
   #decisions: readonly RateLimitDecision[] | undefined;
   /**
@@ -28,24 +33,26 @@ export class RateLimitPermit implements Permit {
   #answer: Decision | undefined;
   #settled = false;
 
-  constructor(policy: string, decisions: readonly RateLimitDecision[], index: number, shadowed: boolean) {
+  constructor(policy: string, decisions: readonly RateLimitDecision[], index: number, shadowed: boolean, decidedAt = Number.NaN) {
     this.policy = policy;
     this.#decisions = decisions;
     this.#index = index;
     this.shadowed = shadowed;
+    this.decidedAt = decidedAt;
   }
 
   /**
-   * The permit of a call that the one limit `name` admitted for `key` with the store's `answer`.
+   * The permit of a call that the one limit `name` admitted for `key` with the store's `answer`,
+   * decided at `decidedAt` (epoch ms).
    *
    * @example
    * ```ts
-   * const permit = RateLimitPermit.single('api', 'per-ip', '203.0.113.7', store.consume(spec, key, 1, now));
+   * const permit = RateLimitPermit.single('api', 'per-ip', '203.0.113.7', store.consume(spec, key, 1, now), now);
    * permit.decision?.remaining;
    * ```
    */
-  static single(policy: string, name: string, key: string, answer: Decision): RateLimitPermit {
-    const permit = new RateLimitPermit(policy, none, 0, false);
+  static single(policy: string, name: string, key: string, answer: Decision, decidedAt = Number.NaN): RateLimitPermit {
+    const permit = new RateLimitPermit(policy, none, 0, false, decidedAt);
     permit.#decisions = undefined;
     permit.#name = name;
     permit.#key = key;

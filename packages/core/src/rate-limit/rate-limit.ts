@@ -76,9 +76,10 @@ export class RateLimit<TInput = unknown> implements ObservablePolicy<RateLimitSn
     if (single === undefined) return this.#decide(input as TInput, cost, signal, this.#admission);
     // One limit, nobody queued: one store call, and an admitted call builds only its permit.
     const key = this.#limits.keyOf(0, input as TInput);
-    const decision = this.#store.consume(single, key, cost, this.#clock.now());
-    if (decision instanceof Promise) return decision.then((resolved) => this.#admitDecided(resolved, key, cost, signal));
-    return this.#admitDecided(decision, key, cost, signal);
+    const now = this.#clock.now();
+    const decision = this.#store.consume(single, key, cost, now);
+    if (decision instanceof Promise) return decision.then((resolved) => this.#admitDecided(resolved, key, cost, signal, now));
+    return this.#admitDecided(decision, key, cost, signal, now);
   }
 
   /**
@@ -107,7 +108,7 @@ export class RateLimit<TInput = unknown> implements ObservablePolicy<RateLimitSn
       this.#counts.allowed++;
       return undefined;
     }
-    return this.#admitDecided(memory.consume(single, key, cost, now), key, cost, undefined);
+    return this.#admitDecided(memory.consume(single, key, cost, now), key, cost, undefined, now);
   }
 
   /** Runs `fn` if every limit admits the call; rejects with `RateLimitedError` otherwise. */
@@ -127,8 +128,8 @@ export class RateLimit<TInput = unknown> implements ObservablePolicy<RateLimitSn
         return runAdmitted(fn, signal);
       }
       const decision = this.#store.consume(single, key, cost, now);
-      if (decision instanceof Promise) return decision.then((d) => this.#runDecided(d, key, cost, fn, signal));
-      return this.#runDecided(decision, key, cost, fn, signal);
+      if (decision instanceof Promise) return decision.then((d) => this.#runDecided(d, key, cost, fn, signal, now));
+      return this.#runDecided(decision, key, cost, fn, signal, now);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -195,12 +196,12 @@ export class RateLimit<TInput = unknown> implements ObservablePolicy<RateLimitSn
   }
 
   /** `execute` after its single store decision: runs `fn` when admitted (the common case: no judgement built). */
-  #runDecided<T>(decision: Decision, key: string, cost: number, fn: Executable<T>, signal: AbortSignal | undefined): Promise<T> {
+  #runDecided<T>(decision: Decision, key: string, cost: number, fn: Executable<T>, signal: AbortSignal | undefined, now: number): Promise<T> {
     if (decision.allowed) {
       this.#counts.allowed++;
       return runAdmitted(fn, signal);
     }
-    return this.#run(this.#judgeOne(decision, key, cost, signal), fn, signal);
+    return this.#run(this.#judgeOne(decision, key, cost, signal, now), fn, signal);
   }
 
   /** The one limit's spec when this call can be decided by a single store call: one limit, no lists, nobody queued ahead. */
@@ -209,17 +210,17 @@ export class RateLimit<TInput = unknown> implements ObservablePolicy<RateLimitSn
   }
 
   /** Judges a single limit's decision that was not a plain admission (refused, shadowed, queued). */
-  #judgeOne(decision: Decision, key: string, cost: number, signal: AbortSignal | undefined): Verdict | Promise<Verdict> {
-    return this.#judge(new Judgement([key], [decision]), cost, signal);
+  #judgeOne(decision: Decision, key: string, cost: number, signal: AbortSignal | undefined, now: number): Verdict | Promise<Verdict> {
+    return this.#judge(new Judgement([key], [decision], now), cost, signal);
   }
 
   /** `acquire` after its single store decision. */
-  #admitDecided(decision: Decision, key: string, cost: number, signal: AbortSignal | undefined): RateLimitAdmission | Promise<RateLimitAdmission> {
+  #admitDecided(decision: Decision, key: string, cost: number, signal: AbortSignal | undefined, now: number): RateLimitAdmission | Promise<RateLimitAdmission> {
     if (decision.allowed) {
       this.#counts.allowed++;
-      return RateLimitPermit.single(this.name, this.#limits.names[0] as string, key, decision);
+      return RateLimitPermit.single(this.name, this.#limits.names[0] as string, key, decision, now);
     }
-    return thenVerdict(this.#judgeOne(decision, key, cost, signal), this.#admission);
+    return thenVerdict(this.#judgeOne(decision, key, cost, signal, now), this.#admission);
   }
 
   #consume(keys: readonly string[], cost: number): Judgement | Promise<Judgement> {

@@ -32,6 +32,6 @@ export function refused(reason: RateLimitRejectionReason, retryAfterMs: number, 
 export function toAdmission(policy: string, limits: LimitSet<never>, verdict: Verdict): RateLimitAdmission {
   const decisions = verdict.judgement ? limits.named(verdict.judgement) : [];
   const index = verdict.judgement?.index ?? 0;
-  if (verdict.admitted) return new RateLimitPermit(policy, decisions, index, verdict.shadowed);
+  if (verdict.admitted) return new RateLimitPermit(policy, decisions, index, verdict.shadowed, verdict.judgement?.decidedAt ?? Number.NaN);
   return new RateLimitRejection(policy, verdict.reason, verdict.retryAfterMs, decisions, index);
 }
