@@ -101,19 +101,37 @@ async function measure(framework, variant, dir) {
   const conns = Number(values.conns);
   const agent = new Agent({ keepAlive: true, maxSockets: conns });
   await load(agent, port, Number(values.warm), conns);
-  spawnSync('callgrind_control', ['--zero', String(child.pid)]);
+  control('--zero', child.pid);
   const count = Number(values.count);
   await load(agent, port, count, conns);
-  spawnSync('callgrind_control', ['--dump', String(child.pid)]);
+  control('--dump', child.pid);
   agent.destroy();
   child.disconnect();
   await exited;
-  // The dump is `${out}.1` (numbered dumps); the final one at exit is `${out}`.
+  // The counted window is the numbered dump `${out}.1`; the file written at exit (`${out}`) also holds
+  // the shutdown, and the warm-up too should the zeroing have failed, so it is never read instead.
   const dumped = readdirSync(dir).find((f) => f === `${framework}-${variant}.out.1`);
-  const text = readFileSync(join(dir, dumped ?? `${framework}-${variant}.out`), 'utf8');
+  if (dumped === undefined) throw new Error(`callgrind wrote no dump of the counted window for ${framework} ${variant}`);
+  const text = readFileSync(join(dir, dumped), 'utf8');
   const totals = /^(?:totals|summary):\s+(\d+)/m.exec(text);
   if (!totals) throw new Error(`no totals in callgrind output for ${framework} ${variant}`);
-  return { all: Number(totals[1]) / count, compiler: compilerInstructions(join(dir, dumped ?? `${framework}-${variant}.out`)) / count };
+  return { all: Number(totals[1]) / count, compiler: compilerInstructions(join(dir, dumped)) / count };
+}
+
+/**
+ * Runs a `callgrind_control` action on the server. When it cannot find the process (say, while
+ * valgrind's gdbserver is busy) it says so on its output and still exits 0, and the count would then
+ * silently cover the wrong window: it is tried three times, then it is an error.
+ */
+function control(action, pid) {
+  let said = '';
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const run = spawnSync('callgrind_control', [action, String(pid)], { encoding: 'utf8' });
+    said = `${run.stdout ?? ''}${run.stderr ?? ''}`;
+    if (run.status === 0 && !/Error|not detected/.test(said)) return;
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
+  }
+  throw new Error(`callgrind_control ${action} ${pid} failed: ${said.trim()}`);
 }
 
 /**
