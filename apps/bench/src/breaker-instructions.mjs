@@ -27,6 +27,7 @@
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { callgrindFolder, formatCount, instructionsPerCall } from './callgrind-count.mjs';
+import { NEVER, neverTrippingTimeWindow } from './subjects.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -52,17 +53,12 @@ async function child(subject, path, warm, calls) {
   if (values['stack-trace-limit'] !== undefined) Error.stackTraceLimit = Number(values['stack-trace-limit']);
   const { circuitBreaker } = await import('@breakwater/core');
   const { FloorBreaker } = await import('./floor.mjs');
-  const never = Number.MAX_SAFE_INTEGER;
   const fn = path === 'success' ? async () => 1 : async () => {
     throw new Error('boom');
   };
-  const floor = new FloorBreaker(never, 1_000, new Error('open'));
-  const breaker = circuitBreaker({ name: 'instructions', trip: { consecutiveFailures: never } });
-  // A failure rate that never trips (100 %), over a 10 s window in 10 slices: the clock is read per call.
-  const timeWindow = circuitBreaker({
-    name: 'instructions-time-window',
-    trip: { failureRate: { threshold: 1, minimumCalls: never, window: { type: 'time', duration: 10_000, buckets: 10 } } },
-  });
+  const floor = new FloorBreaker(NEVER, 1_000, new Error('open'));
+  const breaker = circuitBreaker({ name: 'instructions', trip: { consecutiveFailures: NEVER } });
+  const timeWindow = circuitBreaker({ name: 'instructions-time-window', trip: neverTrippingTimeWindow });
   const run = { bare: () => fn(), floor: () => floor.execute(fn), breakwater: () => breaker.execute(fn), 'breakwater-time-window': () => timeWindow.execute(fn) }[subject];
   if (run === undefined) throw new Error(`unknown subject ${subject}`);
   if (values.mixed) await succeedOnSeveralShapes(circuitBreaker, FloorBreaker);

@@ -19,6 +19,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { median } from './processes.mjs';
+import { NEVER, fixedClock, neverTrippingTimeWindow } from './subjects.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -37,7 +38,6 @@ const ALL_SUBJECTS = ['bare', 'floor', 'cockatiel', 'breakwater', 'breakwater-ti
 const SUBJECTS = ['bare', 'floor', ...values.subjects.split(',').filter((name) => name !== 'bare' && name !== 'floor')];
 const unknown = SUBJECTS.filter((name) => !ALL_SUBJECTS.includes(name));
 if (unknown.length > 0) throw new Error(`--subjects: unknown ${unknown.join(', ')}; expected some of ${ALL_SUBJECTS.join(', ')}`);
-const NEVER = Number.MAX_SAFE_INTEGER;
 
 if (!['failure', 'success'].includes(values.path)) throw new Error(`--path: expected failure or success, got ${values.path}`);
 if (values.child) await child();
@@ -54,12 +54,8 @@ async function child() {
   const floor = new FloorBreaker(NEVER, 10_000, new Error('open'));
   const cockatiel = cockatielBreaker(handleAll, { halfOpenAfter: 10_000, breaker: new ConsecutiveBreaker(NEVER) });
   const consecutive = circuitBreaker({ name: 'paired', trip: { consecutiveFailures: NEVER } });
-  const timeWindow = circuitBreaker({
-    name: 'paired-time-window',
-    trip: { failureRate: { threshold: 1, minimumCalls: NEVER, window: { type: 'time', duration: '10s', buckets: 10 } } },
-  });
+  const timeWindow = circuitBreaker({ name: 'paired-time-window', trip: neverTrippingTimeWindow });
   // Diagnostic: the consecutive breaker with a clock that reads no time (what the clock read costs it).
-  const fixedClock = { now: () => 1_700_000_000_000, setTimeout: () => 0, clearTimeout: () => undefined };
   const unclocked = circuitBreaker({ name: 'paired-fixed-clock', clock: fixedClock, trip: { consecutiveFailures: NEVER } });
   const calls = {
     bare: () => fn(),

@@ -15,6 +15,7 @@ import { circuitBreaker } from '@breakwater/core';
 import { BrokenCircuitError, CircuitState, ConsecutiveBreaker, circuitBreaker as cockatielBreaker, handleAll } from 'cockatiel';
 import Opossum from 'opossum';
 import { FloorBreaker } from './floor.mjs';
+import { NEVER, neverTrippingTimeWindow } from './subjects.mjs';
 
 /** Calls run before mitata starts measuring a case. */
 export const WARM_CALLS = 20_000;
@@ -28,7 +29,6 @@ const fail = async () => {
 };
 const FLOOR_REJECTION = new Error('floor breaker is open (made once, reused)');
 const HOUR_MS = 3_600_000;
-const NEVER = Number.MAX_SAFE_INTEGER;
 
 let bad = 0;
 let lastError;
@@ -334,11 +334,6 @@ const breakwaterFailing = (trip) => () => {
 };
 const breakwaterWindowCalls = (subject) => subject.breaker.snapshot().calls;
 
-const timeWindowTrip = {
-  // threshold 1 could be reached by an all-failure window, so minimumCalls keeps it from ever being judged
-  failureRate: { threshold: 1, minimumCalls: NEVER, window: { type: 'time', duration: '10s', buckets: 10 } },
-};
-
 const levelName = (n) => (n === 0 ? '0' : `${n / 1000}k`);
 
 const failureCases = [
@@ -351,7 +346,7 @@ const failureCases = [
       `breakwater-time-window@${levelName(fill)}`,
       `Breakwater \`execute\`, failureRate over a 10 s time window, fn throws, ${levelName(fill)} successes in window`,
       'breakwater',
-      breakwaterFailing(timeWindowTrip),
+      breakwaterFailing(neverTrippingTimeWindow),
       { fill, windowCalls: breakwaterWindowCalls },
     ),
   ),

@@ -18,6 +18,7 @@
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { callgrindFolder, formatCount, instructionsPerCall } from './callgrind-count.mjs';
+import { fixedClock } from './subjects.mjs';
 
 const SUBJECTS = ['bare', 'floor', 'breakwater-hot', 'breakwater-10k', 'breakwater-fixed-clock', 'rlf-hot', 'rlf-10k'];
 const ROTATING_KEYS = 10_000;
@@ -46,7 +47,6 @@ async function child(subject, warm, calls) {
   const fn = async () => 1;
   const limits = [{ key: (k) => k, capacity: HUGE, refillRate: HUGE, refillInterval: '1s' }];
   const limiter = rateLimit({ name: 'instructions', limits });
-  const fixedClock = { now: () => 1_700_000_000_000, setTimeout: () => 0, clearTimeout: () => undefined };
   const unclocked = rateLimit({ name: 'instructions-fixed-clock', clock: fixedClock, limits });
   const floor = new FloorTokenBucket(HUGE, HUGE);
   const hot = { input: 'hot' };

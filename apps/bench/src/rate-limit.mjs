@@ -19,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { FloorTokenBucket } from './floor.mjs';
 import { median } from './processes.mjs';
+import { fixedClock } from './subjects.mjs';
 import { MemoryStore, rateLimit } from '@breakwater/core';
 import { bench, group, run } from 'mitata';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
@@ -76,7 +77,6 @@ async function measureSpeed() {
   const floor = new FloorTokenBucket(HUGE, HUGE);
   const rlf = new RateLimiterMemory({ points: HUGE, duration: 3600 });
   const limiter = rateLimit({ name: 'bench', limits: [{ key: (k) => k, capacity: HUGE, refillRate: HUGE, refillInterval: '1s' }] });
-  const fixedClock = { now: () => 1_700_000_000_000, setTimeout: () => 0, clearTimeout: () => undefined };
   const unclocked = rateLimit({ name: 'bench-fixed', clock: fixedClock, limits: [{ key: (k) => k, capacity: HUGE, refillRate: HUGE, refillInterval: '1s' }] });
   let sink = 0;
   const hotOptions = { input: 'hot' };
